@@ -1,0 +1,36 @@
+"""The engine's one entry point: a case in, a decision out (the CLI, batch and eval use it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .casefile import Case, load_case
+from .decision import Decision
+from .decode import decode
+from .facts import case_facts
+from .pack import load_pack
+from .program import Program, program_for
+from .solve import solve
+
+
+def program_for_case(case: Case) -> Program:
+    pack = load_pack(case.rule)
+    as_of = case.as_of or date.today()
+    version = pack.version_for(as_of, case.rule_version)
+    return program_for(pack, version, tuple(case.overlays))
+
+
+def decide(case: Case | str | Path, *, defaults: bool = True, explain: bool = True) -> Decision:
+    """Decide one case: a loaded :class:`Case`, or the path of a case file (YAML or JSON)."""
+    if not isinstance(case, Case):
+        case = load_case(case)
+    program = program_for_case(case)
+    facts = case_facts(program, case, defaults=defaults)
+    consequences = solve(program, facts.assumptions)
+    decision = decode(program, case, facts, consequences)
+    if explain:
+        from .explain import explain_decision
+
+        decision.explanation = explain_decision(program, facts, consequences)
+    return decision

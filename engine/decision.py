@@ -1,0 +1,126 @@
+"""The decision: typed records that serialise to the `rulepath/decision-1` JSON contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+FORMAT_ID = "rulepath/decision-1"
+Status = Literal["met", "unmet", "unknown", "excused"]
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    pack: str
+    version: str
+    overlays: list[str]
+
+
+@dataclass(frozen=True)
+class Defect:
+    id: str
+    cite: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    cite: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class ExceptionResult:
+    id: str
+    cite: str
+    applies: bool | None
+    because: str | None
+
+
+@dataclass(frozen=True)
+class Sanction:
+    against: str
+    ground: str
+    cite: str
+    discretionary: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Assumed:
+    id: str
+    cite: str
+    fact: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: str
+    date: str | None
+    cite: str
+    counted_from: str
+    event: str
+    days: int
+    unit: str
+    direction: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Disposition:
+    recommended: str | None
+    consistent: list[str]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    who: str
+    action: str
+    cite: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    conclusion: str
+    depends_on: list[str]
+
+
+@dataclass
+class Decision:
+    """What the rule says about one case. ``to_dict()`` is the JSON contract."""
+
+    case: str | None
+    rule: RuleRef
+    as_of: str
+    governs: bool | None
+    route: str | None
+    ready_for_hearing: bool | None
+    defects: list[Defect] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    exceptions: list[ExceptionResult] = field(default_factory=list)
+    sanctions: list[Sanction] = field(default_factory=list)
+    assumed: list[Assumed] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    disposition: Disposition = field(default_factory=lambda: Disposition(None, []))
+    next_steps: list[NextStep] = field(default_factory=list)
+    undetermined: list[Undetermined] = field(default_factory=list)
+    explanation: dict[str, Any] | None = None
+
+    def to_dict(self, *, explanation: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"format": FORMAT_ID}
+        out.update(asdict(self))
+        if not explanation or self.explanation is None:
+            out.pop("explanation")
+        return out
+
+    def _repr_svg_(self) -> str | None:  # notebooks render the case graph
+        from .graph import decision_svg
+
+        return decision_svg(self)
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None

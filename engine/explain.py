@@ -1,0 +1,128 @@
+"""Justification trees read off the rule firings: why a conclusion holds, why another does not.
+
+Generic: the explainer knows rules, premises and cites, never what a rule is about.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import clingo
+
+from .decode import View, input_path
+from .facts import CaseFacts
+from .program import Program, RuleDecl
+from .solve import Consequences
+
+F = clingo.Function
+Node = dict[str, Any]
+MAX_DEPTH = 12
+
+
+class Explainer:
+    def __init__(self, program: Program, facts: CaseFacts, cons: Consequences) -> None:
+        self.program = program
+        self.facts = facts
+        self.view = View(program, cons)
+        self.presumed = {
+            a.arguments[0] for a in cons.certain if a.name == "presumed"
+        }
+
+    # -- leaves ---------------------------------------------------------------
+    def _fact(self, term: clingo.Symbol, holds: bool | None) -> Node:
+        program = self.program
+        value = {True: "true", False: "false", None: "unknown"}[holds]
+        node: Node = {"conclusion": f"{term} = {value}", "cite": f"fact:{input_path(program, term)}"}
+        for d in self.presumed:
+            decl = program.rules[d]
+            target = decl.head.arguments[0] if decl.head.name == "neg" else decl.head
+            if target == term:
+                node["cite"] = program.cite(decl.cite)
+                node["assumed"] = str(d)
+        return node
+
+    # -- why ------------------------------------------------------------------
+    def why(self, term: clingo.Symbol, depth: int = 0) -> Node:
+        program = self.program
+        truth = self.view.truth(term)
+        if term in program.input_by_term:
+            return self._fact(term, truth)
+        rules = self.view.fired(term) or self.view.fired(term, certain=False)
+        if not rules or depth > MAX_DEPTH:
+            return self.why_not(term, depth) if truth is False else {
+                "conclusion": str(term), "cite": "", "because": []
+            }
+        return self._rule_node(term, rules[0], depth)
+
+    def _rule_node(self, term: clingo.Symbol, rule: RuleDecl, depth: int) -> Node:
+        because = [self.why(p, depth + 1) for p in rule.premises]
+        because += [self.why_not(n, depth + 1) for n in rule.exceptions]
+        node: Node = {
+            "conclusion": str(term),
+            "cite": self.program.cite(rule.cite),
+            "rule": str(rule.id),
+            "because": because,
+        }
+        if self.view.truth(term) is None:
+            node["undetermined"] = True
+        return node
+
+    # -- why not --------------------------------------------------------------
+    def why_not(self, term: clingo.Symbol, depth: int = 0) -> Node:
+        program = self.program
+        if term in program.input_by_term:
+            node = self._fact(term, self.view.truth(term))
+            node["conclusion"] = f"not {term}" if self.view.truth(term) is False else node["conclusion"]
+            return node
+        rules = program.rules_by_head.get(term, [])
+        node: Node = {
+            "conclusion": f"not {term}",
+            "cite": program.cite(rules[0].cite) if rules else "",
+            "because": [],
+        }
+        if self.view.truth(term) is not False:
+            node["undetermined" if self.view.truth(term) is None else "holds"] = True
+        if depth > MAX_DEPTH:
+            return node
+        for rule in rules:
+            node["because"].append(self._unmet(rule, depth + 1))
+        return node
+
+    def _unmet(self, rule: RuleDecl, depth: int) -> Node:
+        """Why one rule for a conclusion does not fire: its premises that fail."""
+        failed: list[Node] = []
+        for p in rule.premises:
+            if self.view.truth(p) is not True:
+                failed.append(self.why_not(p, depth + 1))
+        for n in rule.exceptions:
+            if self.view.truth(n) is not False:
+                failed.append(self.why(n, depth + 1))
+        defeat = F("defeats", [rule.id])
+        if self.view.truth(defeat) is not False:
+            failed.append(self.why(defeat, depth + 1))
+        return {
+            "conclusion": f"rule {rule.id} does not apply",
+            "cite": self.program.cite(rule.cite),
+            "rule": str(rule.id),
+            "because": failed,
+        }
+
+    def explain(self, term: clingo.Symbol) -> Node:
+        truth = self.view.truth(term)
+        return self.why(term) if truth is not False else self.why_not(term)
+
+
+def parse_atom(text: str) -> clingo.Symbol:
+    """An atom named on the command line (``ready_for_hearing``, ``route(affidavit)``)."""
+    return clingo.parse_term(text)
+
+
+def explain_decision(program: Program, facts: CaseFacts, cons: Consequences) -> Node:
+    """The tree for the decision's headline: ready_for_hearing(true|false|unknown)."""
+    explainer = Explainer(program, facts, cons)
+    term = F("ready_for_hearing", [])
+    truth = explainer.view.truth(term)
+    label = {True: "true", False: "false", None: "unknown"}[truth]
+    tree = explainer.explain(term)
+    return {"conclusion": f"ready_for_hearing({label})", "cite": tree.get("cite", ""),
+            "because": tree.get("because", [])}

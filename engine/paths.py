@@ -1,0 +1,37 @@
+"""Read a case-file field by its dotted path (``motion.hearing_on``), three-valued."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+MISSING = object()
+
+
+def resolve(case: BaseModel, path: str) -> Any:
+    """The value at ``path``; ``None`` when unknown.
+
+    A document's ``filed`` flag is implied by its ``filed_on`` date (case-format: "a date
+    implies it was filed").
+    """
+    node: Any = case
+    parts = path.split(".")
+    for part in parts:
+        if node is None:
+            return None
+        node = getattr(node, part, None)
+    if node is None and parts[-1] == "filed":
+        parent = resolve(case, ".".join(parts[:-1]))
+        if parent is not None and getattr(parent, "filed_on", None) is not None:
+            return True
+    return node
+
+
+def stated_null(case: BaseModel, path: str) -> bool:
+    """Whether the case file wrote ``null`` at ``path`` explicitly (not merely left it out)."""
+    head, _, last = path.rpartition(".")
+    parent = resolve(case, head) if head else case
+    return isinstance(parent, BaseModel) and last in parent.model_fields_set and (
+        getattr(parent, last, None) is None
+    )

@@ -1,0 +1,187 @@
+"""A rule pack grounded once per (version, overlays), with its static declarations read back.
+
+The inputs of the pack are open choices, so a single grounding serves every case: each case
+is solved under assumptions that fix its known facts (multi-shot solving, no re-grounding).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import clingo
+
+from .pack import Pack, Version
+
+InputKind = Literal["bool", "value", "member", "other", "timely", "over", "present"]
+
+
+@dataclass(frozen=True)
+class InputDecl:
+    """One input term: where in the case file it comes from and how it is read."""
+
+    term: clingo.Symbol
+    kind: InputKind
+    path: str
+    value: str | int | None = None  # enum value, set member, deadline id or threshold
+
+
+@dataclass(frozen=True)
+class DeadlineDecl:
+    id: str
+    event: str
+    anchor: str
+    direction: Literal["after", "before"]
+    days: int
+    unit: Literal["calendar_days", "court_days"]
+    cite: str
+    param_cite: str
+    interval: str | None
+
+
+@dataclass(frozen=True)
+class RuleDecl:
+    """A reified rule (or default): its conclusion, premises and cite."""
+
+    id: clingo.Symbol
+    head: clingo.Symbol
+    cite: str
+    premises: tuple[clingo.Symbol, ...]
+    exceptions: tuple[clingo.Symbol, ...]
+    is_default: bool = False
+
+
+@dataclass
+class Program:
+    """The grounded program of one pack version with its overlays, and what it declares."""
+
+    pack: Pack
+    version: Version
+    overlays: tuple[str, ...]
+    files: tuple[Path, ...]
+    control: clingo.Control
+    inputs: list[InputDecl] = field(default_factory=list)
+    deadlines: dict[str, DeadlineDecl] = field(default_factory=dict)
+    thresholds: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    requirements: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (cite, defect)
+    texts: dict[str, str] = field(default_factory=dict)
+    rules: dict[clingo.Symbol, RuleDecl] = field(default_factory=dict)
+    rules_by_head: dict[clingo.Symbol, list[RuleDecl]] = field(default_factory=dict)
+    input_by_term: dict[clingo.Symbol, InputDecl] = field(default_factory=dict)
+    # solver literals of holds(T) and holds(unknown(T)) for every input term T
+    value_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
+    unknown_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
+    defaults_on_literal: int = 0
+
+    def cite(self, cite: str) -> str:
+        return self.version.cite(cite)
+
+    def text(self, key: str) -> str:
+        return self.texts.get(key, key.replace("_", " "))
+
+
+def _str(sym: clingo.Symbol) -> str:
+    return sym.string if sym.type == clingo.SymbolType.String else str(sym)
+
+
+def build_program(
+    pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True
+) -> Program:
+    """Ground the pack once; read its declarations. ``show=False`` keeps every atom visible
+    (used by the explainer, which needs all of ``holds/1``)."""
+    files = pack.program_files(version, overlays)
+    control = clingo.Control(["--warn=none"])
+    for path in files:
+        control.load(str(path))
+    if not show:
+        # A program part that shows everything holds/1 concludes, besides show.lp's outputs.
+        control.add("explain", [], "#show holds/1. #show in(T) : holds(T), inputterm(T).")
+    else:
+        control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
+    control.ground([("base", []), ("explain", [])])
+    control.configuration.solve.models = "0"
+    program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
+    _read_declarations(program)
+    return program
+
+
+def _facts(control: clingo.Control, name: str, arity: int) -> list[clingo.Symbol]:
+    return [a.symbol for a in control.symbolic_atoms.by_signature(name, arity) if a.is_fact]
+
+
+def _read_declarations(p: Program) -> None:
+    ctl = p.control
+    for s in _facts(ctl, "input", 2):
+        p.inputs.append(InputDecl(s.arguments[0], "bool", _str(s.arguments[1])))
+    for s in _facts(ctl, "input_present", 2):
+        p.inputs.append(InputDecl(s.arguments[0], "present", _str(s.arguments[1])))
+    for s in _facts(ctl, "input_value", 3):
+        p.inputs.append(InputDecl(s.arguments[0], "value", _str(s.arguments[1]), _str(s.arguments[2])))
+    for s in _facts(ctl, "input_member", 3):
+        p.inputs.append(
+            InputDecl(s.arguments[0], "member", _str(s.arguments[1]), _str(s.arguments[2]))
+        )
+    for s in _facts(ctl, "input_other", 2):
+        p.inputs.append(InputDecl(s.arguments[0], "other", _str(s.arguments[1])))
+    for s in _facts(ctl, "input_timely", 2):
+        p.inputs.append(InputDecl(s.arguments[0], "timely", "", _str(s.arguments[1])))
+    for s in _facts(ctl, "input_over", 3):
+        p.inputs.append(
+            InputDecl(s.arguments[0], "over", _str(s.arguments[1]), s.arguments[2].number)
+        )
+    p.inputs.sort(key=lambda d: (d.path, str(d.term)))
+    p.input_by_term = {d.term: d for d in p.inputs}
+
+    params: dict[str, tuple[int, str, str]] = {}
+    for s in _facts(ctl, "param", 4):
+        name, days, unit, cite = s.arguments
+        params[_str(name)] = (days.number, _str(unit), _str(cite))
+    intervals = {_str(s.arguments[0]): _str(s.arguments[1]) for s in _facts(ctl, "deadline_interval", 2)}
+    for s in _facts(ctl, "deadline", 6):
+        did, event, anchor, direction, param, cite = (_str(a) for a in s.arguments)
+        days, unit, param_cite = params[param]
+        p.deadlines[did] = DeadlineDecl(
+            did, event, anchor, direction, days, unit, cite, param_cite, intervals.get(did)  # type: ignore[arg-type]
+        )
+    for s in _facts(ctl, "threshold", 4):
+        tid, path, limit, cite = s.arguments
+        p.thresholds[_str(tid)] = (_str(path), limit.number, _str(cite))
+    for s in _facts(ctl, "requirement", 3):
+        p.requirements[_str(s.arguments[0])] = (_str(s.arguments[1]), _str(s.arguments[2]))
+    for s in _facts(ctl, "text", 2):
+        p.texts[_str(s.arguments[0])] = _str(s.arguments[1])
+
+    ifs: dict[clingo.Symbol, list[clingo.Symbol]] = defaultdict(list)
+    unlesses: dict[clingo.Symbol, list[clingo.Symbol]] = defaultdict(list)
+    for s in _facts(ctl, "if", 2):
+        ifs[s.arguments[0]].append(s.arguments[1])
+    for s in _facts(ctl, "unless", 2):
+        unlesses[s.arguments[0]].append(s.arguments[1])
+    for name, is_default in (("rule", False), ("default", True)):
+        for s in _facts(ctl, name, 3):
+            rid, head, cite = s.arguments
+            decl = RuleDecl(rid, head, _str(cite), tuple(ifs[rid]), tuple(unlesses[rid]), is_default)
+            p.rules[rid] = decl
+            p.rules_by_head.setdefault(head, []).append(decl)
+
+    atoms = ctl.symbolic_atoms
+    for d in p.inputs:
+        p.value_literal[d.term] = atoms[clingo.Function("holds", [d.term])].literal
+        unknown = clingo.Function("holds", [clingo.Function("unknown", [d.term])])
+        p.unknown_literal[d.term] = atoms[unknown].literal
+    p.defaults_on_literal = atoms[clingo.Function("holds", [clingo.Function("defaults_on")])].literal
+
+
+_CACHE: dict[tuple[str, str, tuple[str, ...], bool], Program] = {}
+
+
+def program_for(pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True) -> Program:
+    """The grounded program for (pack, version, overlays), built once per process."""
+    key = (pack.id, version.id, overlays, show)
+    program = _CACHE.get(key)
+    if program is None:
+        program = build_program(pack, version, overlays, show=show)
+        _CACHE[key] = program
+    return program

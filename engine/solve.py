@@ -1,0 +1,55 @@
+"""Solve one case on a grounded program: what holds in every completion of the unknown facts
+(cautious consequences) and what holds in some (brave consequences)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clingo
+
+from .errors import RulepathError
+from .program import Program
+
+
+class InconsistentCase(RulepathError):
+    """The stated facts contradict each other under the rule (no completion exists)."""
+
+
+@dataclass(frozen=True)
+class Consequences:
+    certain: frozenset[clingo.Symbol]
+    possible: frozenset[clingo.Symbol]
+
+    def truth(self, atom: clingo.Symbol) -> bool | None:
+        """True in every completion, false in every one, or ``None`` (undetermined)."""
+        if atom in self.certain:
+            return True
+        if atom not in self.possible:
+            return False
+        return None
+
+
+def _consequences(program: Program, assumptions: list[int], mode: str) -> frozenset[clingo.Symbol] | None:
+    control = program.control
+    control.configuration.solve.enum_mode = mode
+    last: list[frozenset[clingo.Symbol]] = []
+
+    def on_last(model: clingo.Model) -> None:
+        last.append(frozenset(model.symbols(shown=True)))
+
+    result = control.solve(assumptions=assumptions, on_last=on_last)
+    if not result.satisfiable:
+        return None
+    return last[-1]
+
+
+def solve(program: Program, assumptions: list[int]) -> Consequences:
+    certain = _consequences(program, assumptions, "cautious")
+    if certain is None:
+        raise InconsistentCase(
+            "<case>: the stated facts contradict each other under the rule "
+            "(no assignment of the unknown facts satisfies them)"
+        )
+    possible = _consequences(program, assumptions, "brave")
+    assert possible is not None
+    return Consequences(certain, possible)

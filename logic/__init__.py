@@ -1,0 +1,1 @@
+"""Rule packs: plain clingo programs shipped as package data."""
