@@ -93,24 +93,30 @@ def input_path(program: Program, term: clingo.Symbol) -> str:
     return decl.path
 
 
-def _premises(program: Program, head: clingo.Symbol) -> frozenset[clingo.Symbol]:
-    """Every term ``head`` depends on through the pack's rules (static dependency graph)."""
-    seen: set[clingo.Symbol] = set()
-    stack = [head]
-    while stack:
-        term = stack.pop()
-        for rule in program.rules_by_head.get(term, []):
-            for p in (*rule.premises, *rule.exceptions, F("defeats", [rule.id])):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-    return frozenset(seen)
-
-
 def depends_on(program: Program, view: View, term: clingo.Symbol) -> list[str]:
-    """The unknown case facts an undetermined conclusion depends on."""
-    reach = _premises(program, term)
-    paths = {input_path(program, t) for t in view.open_inputs() if t in reach}
+    """The unknown case facts an undetermined conclusion depends on: walk from the conclusion
+    through the rules that fire in some completion (not in all), following only premises that
+    are themselves undetermined, down to the open inputs."""
+    paths: set[str] = set()
+    seen: set[clingo.Symbol] = set()
+    stack = [term]
+    possible = view.cons.possible
+    while stack:
+        t = stack.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        if t in program.input_by_term:
+            if view.truth(t) is None:
+                paths.add(input_path(program, t))
+            continue
+        for rule in program.rules_by_head.get(t, []):
+            if F("fired", [rule.id]) in view.cons.certain:
+                continue
+            could_fire = F("fired", [rule.id]) in possible
+            for p in (*rule.premises, *rule.exceptions):
+                if view.truth(p) is None and (could_fire or view.truth(t) is not False):
+                    stack.append(p)
     return sorted(paths)
 
 
