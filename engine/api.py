@@ -8,10 +8,10 @@ from pathlib import Path
 from .casefile import Case, load_case
 from .decision import Decision
 from .decode import decode
-from .facts import case_facts
+from .facts import CaseFacts, case_facts
 from .pack import load_pack
 from .program import Program, program_for
-from .solve import solve
+from .solve import Consequences, solve
 
 
 def program_for_case(case: Case) -> Program:
@@ -21,13 +21,22 @@ def program_for_case(case: Case) -> Program:
     return program_for(pack, version, tuple(case.overlays))
 
 
+def load_and_solve(
+    case: Case | str | Path | object, *, defaults: bool = True
+) -> tuple[Program, CaseFacts, Consequences]:
+    """Load (if needed), pick the program for the case's version and overlays, and solve."""
+    if not isinstance(case, Case):
+        case = load_case(str(case))
+    program = program_for_case(case)
+    facts = case_facts(program, case, defaults=defaults)
+    return program, facts, solve(program, facts.assumptions)
+
+
 def decide(case: Case | str | Path, *, defaults: bool = True, explain: bool = True) -> Decision:
     """Decide one case: a loaded :class:`Case`, or the path of a case file (YAML or JSON)."""
     if not isinstance(case, Case):
         case = load_case(case)
-    program = program_for_case(case)
-    facts = case_facts(program, case, defaults=defaults)
-    consequences = solve(program, facts.assumptions)
+    program, facts, consequences = load_and_solve(case, defaults=defaults)
     decision = decode(program, case, facts, consequences)
     if explain:
         from .explain import explain_decision

@@ -126,3 +126,29 @@ def explain_decision(program: Program, facts: CaseFacts, cons: Consequences) -> 
     tree = explainer.explain(term)
     return {"conclusion": f"ready_for_hearing({label})", "cite": tree.get("cite", ""),
             "because": tree.get("because", [])}
+
+
+def explain_case(
+    case: object, *, why: str | None = None, why_not: str | None = None, defaults: bool = True
+) -> Node:
+    """The justification tree of one case: for ``why`` (it holds), ``why_not`` (it does not:
+    the unmet premises of every rule that could conclude it), or by default the headline."""
+    from .api import load_and_solve
+    from .errors import RulepathError
+
+    program, facts, cons = load_and_solve(case, defaults=defaults)
+    explainer = Explainer(program, facts, cons)
+    if why is None and why_not is None:
+        return explain_decision(program, facts, cons)
+    text = why if why is not None else why_not
+    assert text is not None
+    try:
+        atom = parse_atom(text)
+    except RuntimeError as error:
+        raise RulepathError(f"--why/--why-not: not an atom: {text!r}") from error
+    known = atom in program.rules_by_head or atom in program.input_by_term
+    if not known:
+        heads = sorted({str(h) for h in program.rules_by_head if h.name == atom.name})
+        hint = f" (did you mean one of: {', '.join(heads[:8])})" if heads else ""
+        raise RulepathError(f"--why/--why-not: no rule concludes {text!r}{hint}")
+    return explainer.why(atom) if why is not None else explainer.why_not(atom)

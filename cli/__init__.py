@@ -1,0 +1,1 @@
+"""The ``rulepath`` command line: one click group, small commands."""

@@ -1,0 +1,107 @@
+"""``rulepath``: decide discovery motions under E.D. Cal. L.R. 251, explain, evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_input_errors(func: F) -> F:
+    """Bad input becomes one line on stderr naming the field, and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rulepath.engine.errors import RulepathError
+
+        try:
+            return func(*args, **kwargs)
+        except RulepathError as error:
+            click.echo(f"rulepath: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(package_name="rulepath")
+def main() -> None:
+    """Decide discovery motions under E.D. Cal. Local Rule 251 (L.R. 37-251 before 2009),
+    with every conclusion cited to the clause it rests on."""
+
+
+@main.command()
+@click.argument("case", type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (text format).")
+@reports_input_errors
+def decide(case: str, fmt: str, no_defaults: bool, color: bool | None) -> None:
+    """Decide CASE (a YAML or JSON case file; - reads stdin): route, readiness, defects,
+    deadlines, sanctions exposure, disposition and next steps."""
+    from rulepath.engine.api import decide as run
+
+    decision = run(case, defaults=not no_defaults)
+    if fmt == "json":
+        click.echo(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        from rulepath.engine.render import to_markdown
+
+        click.echo(to_markdown(decision))
+    else:
+        from rulepath.engine.render import print_text
+
+        print_text(decision, color=color)
+
+
+@main.command()
+@click.argument("case", type=click.Path(allow_dash=True))
+@click.option("--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. route(joint_statement).")
+@click.option("--why-not", "why_not", metavar="ATOM", help="Explain why ATOM does not hold.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
+@reports_input_errors
+def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaults: bool) -> None:
+    """The justification tree for CASE, every node cited: by default for ready_for_hearing."""
+    from rulepath.engine.explain import explain_case
+    from rulepath.engine.render import _tree_lines
+
+    tree = explain_case(case, why=why, why_not=why_not, defaults=not no_defaults)
+    if fmt == "json":
+        click.echo(json.dumps(tree, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(_tree_lines(tree, limit=64)))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_input_errors
+def eval(directory: str, fmt: str) -> None:  # noqa: A001 - the command's name
+    """Agreement with real orders: every case file in DIRECTORY with an `expected` block."""
+    from rulepath.engine.evaluate import evaluate, render_text
+
+    report = evaluate(directory)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the case file format (rulepath/case-1)."""
+    from rulepath.engine.casefile import case_json_schema
+
+    click.echo(json.dumps(case_json_schema(), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from rulepath.cli.main import main
+
+main()
