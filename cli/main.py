@@ -38,8 +38,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (text format).")
 @reports_input_errors
@@ -63,9 +68,13 @@ def decide(case: str, fmt: str, no_defaults: bool, color: bool | None) -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(allow_dash=True))
-@click.option("--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. route(joint_statement).")
+@click.option(
+    "--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. route(joint_statement)."
+)
 @click.option("--why-not", "why_not", metavar="ATOM", help="Explain why ATOM does not hold.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
 @reports_input_errors
 def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaults: bool) -> None:
@@ -82,9 +91,11 @@ def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaul
 
 @main.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @reports_input_errors
-def eval(directory: str, fmt: str) -> None:  # noqa: A001 - the command's name
+def eval(directory: str, fmt: str) -> None:
     """Agreement with real orders: every case file in DIRECTORY with an `expected` block."""
     from rulepath.engine.evaluate import evaluate, render_text
 

@@ -8,6 +8,7 @@ import clingo
 from .casefile import Case
 from .decision import (
     Assumed,
+    Status,
     Deadline,
     Decision,
     Defect,
@@ -159,12 +160,13 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
         q = F(qid, [])
         applies, excused = view.truth(F("req", [q])), view.truth(F("excused", [q]))
         if excused:
-            requirements.append(Requirement(qid, cite(rule_cite(program, view, F("excused", [q]))), "excused"))
+            excused_cite = rule_cite(program, view, F("excused", [q]))
+            requirements.append(Requirement(qid, excused_cite, "excused"))
             continue
         if applies is False and not excused:
             continue
         met = view.truth(F("met", [q])) if applies else None
-        status = "met" if met else "unmet" if met is False else "unknown"
+        status: Status = "met" if met else "unmet" if met is False else "unknown"
         requirements.append(Requirement(qid, cite(qcite), status))
         if status == "unmet":
             defects.append(Defect(defect_id, cite(qcite), text(defect_id)))

@@ -62,8 +62,12 @@ def evaluate(directory: str | Path) -> dict[str, Any]:
         n = len(subset)
         agree = sum(1 for r in subset if r["agrees"])
         undetermined = sum(1 for r in subset if r["ready_for_hearing"] is None)
-        return {"n": n, "agree": agree, "undetermined": undetermined,
-                "rate": round(agree / n, 4) if n else None}
+        return {
+            "n": n,
+            "agree": agree,
+            "undetermined": undetermined,
+            "rate": round(agree / n, 4) if n else None,
+        }
 
     reached = rate([r for r in scored if r["merits_reached"]])
     not_reached = rate([r for r in scored if not r["merits_reached"]])

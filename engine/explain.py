@@ -24,15 +24,16 @@ class Explainer:
         self.program = program
         self.facts = facts
         self.view = View(program, cons)
-        self.presumed = {
-            a.arguments[0] for a in cons.certain if a.name == "presumed"
-        }
+        self.presumed = {a.arguments[0] for a in cons.certain if a.name == "presumed"}
 
     # -- leaves ---------------------------------------------------------------
     def _fact(self, term: clingo.Symbol, holds: bool | None) -> Node:
         program = self.program
         value = {True: "true", False: "false", None: "unknown"}[holds]
-        node: Node = {"conclusion": f"{term} = {value}", "cite": f"fact:{input_path(program, term)}"}
+        node: Node = {
+            "conclusion": f"{term} = {value}",
+            "cite": f"fact:{input_path(program, term)}",
+        }
         for d in self.presumed:
             decl = program.rules[d]
             target = decl.head.arguments[0] if decl.head.name == "neg" else decl.head
@@ -49,9 +50,11 @@ class Explainer:
             return self._fact(term, truth)
         rules = self.view.fired(term) or self.view.fired(term, certain=False)
         if not rules or depth > MAX_DEPTH:
-            return self.why_not(term, depth) if truth is False else {
-                "conclusion": str(term), "cite": "", "because": []
-            }
+            return (
+                self.why_not(term, depth)
+                if truth is False
+                else {"conclusion": str(term), "cite": "", "because": []}
+            )
         return self._rule_node(term, rules[0], depth)
 
     def _rule_node(self, term: clingo.Symbol, rule: RuleDecl, depth: int) -> Node:
@@ -71,9 +74,10 @@ class Explainer:
     def why_not(self, term: clingo.Symbol, depth: int = 0) -> Node:
         program = self.program
         if term in program.input_by_term:
-            node = self._fact(term, self.view.truth(term))
-            node["conclusion"] = f"not {term}" if self.view.truth(term) is False else node["conclusion"]
-            return node
+            leaf = self._fact(term, self.view.truth(term))
+            if self.view.truth(term) is False:
+                leaf["conclusion"] = f"not {term}"
+            return leaf
         rules = program.rules_by_head.get(term, [])
         node: Node = {
             "conclusion": f"not {term}",
@@ -124,8 +128,11 @@ def explain_decision(program: Program, facts: CaseFacts, cons: Consequences) -> 
     truth = explainer.view.truth(term)
     label = {True: "true", False: "false", None: "unknown"}[truth]
     tree = explainer.explain(term)
-    return {"conclusion": f"ready_for_hearing({label})", "cite": tree.get("cite", ""),
-            "because": tree.get("because", [])}
+    return {
+        "conclusion": f"ready_for_hearing({label})",
+        "cite": tree.get("cite", ""),
+        "because": tree.get("because", []),
+    }
 
 
 def explain_case(

@@ -74,7 +74,9 @@ class Pack:
             overlay = self.overlays.get(overlay_id)
             if overlay is None:
                 known = ", ".join(sorted(self.overlays))
-                raise CaseError(f"overlays[{i}]", f"unknown overlay {overlay_id!r} (known: {known})")
+                raise CaseError(
+                    f"overlays[{i}]", f"unknown overlay {overlay_id!r} (known: {known})"
+                )
             files.append(self.root / overlay.file)
         return tuple(files)
 

@@ -32,6 +32,8 @@ def stated_null(case: BaseModel, path: str) -> bool:
     """Whether the case file wrote ``null`` at ``path`` explicitly (not merely left it out)."""
     head, _, last = path.rpartition(".")
     parent = resolve(case, head) if head else case
-    return isinstance(parent, BaseModel) and last in parent.model_fields_set and (
-        getattr(parent, last, None) is None
+    return (
+        isinstance(parent, BaseModel)
+        and last in parent.model_fields_set
+        and (getattr(parent, last, None) is None)
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from rulepath.cli.main import main
+
 from tests.conftest import EXAMPLE, ROOT
 
 BAD = ROOT / "tests" / "data" / "bad_cases"
@@ -24,9 +24,23 @@ def test_decide_json_is_the_contract() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["format"] == "rulepath/decision-1"
-    for key in ("case", "rule", "governs", "route", "ready_for_hearing", "defects",
-                "requirements", "exceptions", "sanctions", "assumed", "deadlines",
-                "disposition", "next_steps", "undetermined", "explanation"):
+    for key in (
+        "case",
+        "rule",
+        "governs",
+        "route",
+        "ready_for_hearing",
+        "defects",
+        "requirements",
+        "exceptions",
+        "sanctions",
+        "assumed",
+        "deadlines",
+        "disposition",
+        "next_steps",
+        "undetermined",
+        "explanation",
+    ):
         assert key in data, key
     assert data["rule"] == {"pack": "edcal-lr251", "version": "37-251", "overlays": []}
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from rulepath.engine.api import decide
+
 from tests.conftest import EXAMPLE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "martinez-v-smith.json"
@@ -35,12 +36,18 @@ def test_promised_conclusions() -> None:
     total = next(e for e in d.exceptions if e.id == "total_failure_to_respond")
     assert total.applies is False and total.because and "response" in total.because
     assert any(
-        s.against == "opposing_counsel" and s.ground == "refused_conference" and s.discretionary
+        s.against == "opposing_counsel"
+        and s.ground == "refused_conference"
+        and s.discretionary
         and s.cite == "37-251(d)"
         for s in d.sanctions
     )
     steps = {s.id for s in d.next_steps}
-    assert {"arrange_conference", "file_joint_statement", "file_affidavit_if_no_cooperation"} <= steps
+    assert {
+        "arrange_conference",
+        "file_joint_statement",
+        "file_affidavit_if_no_cooperation",
+    } <= steps
     assert "deny_without_prejudice" in d.disposition.consistent
     assert d.disposition.recommended == "deny_without_prejudice"
 

@@ -7,9 +7,9 @@ from rulepath.engine.casefile import case_from_mapping
 
 PAYLOADS = [
     "x. :- a.",
-    'ready_for_hearing. holds(ready_for_hearing). #show.',
+    "ready_for_hearing. holds(ready_for_hearing). #show.",
     '"). holds(route(waived)). %',
-    "#include \"/etc/passwd\".",
+    '#include "/etc/passwd".',
 ]
 
 

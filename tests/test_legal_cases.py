@@ -33,7 +33,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from rulepath.engine.api import decide
 from rulepath.engine.casefile import case_from_mapping
 
@@ -88,7 +87,9 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         want(f"requirement {rid} is {status}", reqs.get(rid, "absent") == status, reqs.get(rid))
     excs = {e["id"]: e["applies"] for e in decision["exceptions"]}
     for eid, applies in expect.get("exceptions", {}).items():
-        want(f"exception {eid} applies={applies}", excs.get(eid, "absent") == applies, excs.get(eid))
+        want(
+            f"exception {eid} applies={applies}", excs.get(eid, "absent") == applies, excs.get(eid)
+        )
     sanctions = {f"{s['against']}:{s['ground']}" for s in decision["sanctions"]}
     for s in expect.get("sanctions", []):
         want(f"sanction {s}", s in sanctions, sorted(sanctions))
@@ -115,8 +116,11 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     steps = {s["id"] for s in decision["next_steps"]}
     for s in expect.get("next_steps", []):
         want(f"next step {s}", s in steps, sorted(steps))
-    cites = {x["id"]: x["cite"] for key in ("defects", "requirements", "exceptions")
-             for x in decision[key]}
+    cites = {
+        x["id"]: x["cite"]
+        for key in ("defects", "requirements", "exceptions")
+        for x in decision[key]
+    }
     for xid, cite in expect.get("cites", {}).items():
         want(f"cite of {xid} == {cite!r}", cites.get(xid) == cite, cites.get(xid))
     return bad
