@@ -8,7 +8,7 @@ one means, is decided by the logic.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from . import calendar
@@ -51,6 +51,9 @@ def measure(decl: DeadlineDecl, case: Case) -> Measured:
     due: date | None = None
     if isinstance(anchor, date):
         due = calendar.count(anchor, decl.days, decl.unit, decl.direction)
+        if decl.rolls_forward:
+            while not calendar.is_court_day(due):
+                due += timedelta(days=1)
         if isinstance(event, date):
             ok = event >= due if decl.direction == "after" else event <= due
             return Measured(decl, due, "met" if ok else "missed")

@@ -17,7 +17,14 @@ from .errors import RulepathError
 
 def _reason(decision: Any, expected: Any) -> str:
     if decision.ready_for_hearing is None:
-        facts = sorted({p for u in decision.undetermined for p in u.depends_on})
+        facts = sorted(
+            {
+                p
+                for u in decision.undetermined
+                if u.conclusion == "ready_for_hearing"
+                for p in u.depends_on
+            }
+        )
         return "undetermined: depends on " + ", ".join(facts)
     if decision.ready_for_hearing and not expected.merits_reached:
         return "engine: all prerequisites met; the court did not reach the merits"

@@ -39,6 +39,7 @@ class DeadlineDecl:
     cite: str
     param_cite: str
     interval: str | None
+    rolls_forward: bool = False  # a last day on a weekend or holiday runs to the next court day
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,13 @@ def _read_declarations(p: Program) -> None:
         name, days, unit, cite = s.arguments
         params[_str(name)] = (days.number, _str(unit), _str(cite))
     intervals = {_str(s.arguments[0]): _str(s.arguments[1]) for s in _facts(ctl, "deadline_interval", 2)}
+    rolls = {_str(s.arguments[0]) for s in _facts(ctl, "rolls_forward", 1)}
     for s in _facts(ctl, "deadline", 6):
         did, event, anchor, direction, param, cite = (_str(a) for a in s.arguments)
         days, unit, param_cite = params[param]
         p.deadlines[did] = DeadlineDecl(
-            did, event, anchor, direction, days, unit, cite, param_cite, intervals.get(did)  # type: ignore[arg-type]
+            did, event, anchor, direction, days, unit, cite, param_cite, intervals.get(did),  # type: ignore[arg-type]
+            did in rolls,
         )
     for s in _facts(ctl, "threshold", 4):
         tid, path, limit, cite = s.arguments
