@@ -53,6 +53,7 @@ class Assumed:
     id: str
     cite: str
     fact: str
+    in_every_completion: bool = True  # False: presumed only where unknown facts go one way
 
 
 @dataclass(frozen=True)

@@ -136,8 +136,11 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
 
     undetermined: list[Undetermined] = []
 
-    def note(term: clingo.Symbol, label: str | None = None) -> None:
-        undetermined.append(Undetermined(label or str(term), depends_on(program, view, term)))
+    def note(term: clingo.Symbol, label: str | None = None, *also: clingo.Symbol) -> None:
+        paths = set(depends_on(program, view, term))
+        for other in also:
+            paths.update(depends_on(program, view, other))
+        undetermined.append(Undetermined(label or str(term), sorted(paths)))
 
     governs = view.truth(F("governs", []))
     if governs is None:
@@ -167,11 +170,13 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
             continue
         met = view.truth(F("met", [q])) if applies else None
         status: Status = "met" if met else "unmet" if met is False else "unknown"
-        requirements.append(Requirement(qid, cite(qcite), status))
+        # the cite of the rule that imposed it here (251(e) for an exception's notice)
+        req_cite = rule_cite(program, view, F("req", [q])) or cite(qcite)
+        requirements.append(Requirement(qid, req_cite, status))
         if status == "unmet":
-            defects.append(Defect(defect_id, cite(qcite), text(defect_id)))
+            defects.append(Defect(defect_id, req_cite, text(defect_id)))
         elif status == "unknown":
-            note(F("met", [q]), f"requirement {qid}")
+            note(F("met", [q]), f"requirement {qid}", F("req", [q]))
 
     exceptions: list[ExceptionResult] = []
     for head in sorted(program.rules_by_head, key=str):
@@ -190,12 +195,15 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
         for a, g in args("sanction", 2)
     ]
     assumed = []
-    for d in sorted((a.arguments[0] for a in certain if a.name == "presumed"), key=str):
+    # every default a conclusion may rest on: those presumed in every completion of the
+    # unknown facts, and (flagged) those presumed in some
+    for d in sorted((a.arguments[0] for a in cons.possible if a.name == "presumed"), key=str):
         decl = program.rules.get(d)
         if decl is None:
             continue
         target = decl.head.arguments[0] if decl.head.name == "neg" else decl.head
-        assumed.append(Assumed(str(d), cite(decl.cite), input_path(program, target)))
+        everywhere = F("presumed", [d]) in certain
+        assumed.append(Assumed(str(d), cite(decl.cite), input_path(program, target), everywhere))
     deadlines = []
     for (d,) in args("deadline_applies", 1):
         m = facts.deadlines[d.name]

@@ -24,6 +24,9 @@ against the decision's JSON contract, so the tests read like the rule.
           undetermined: [ready_for_hearing]   # conclusions contained
           next_steps: [arrange_conference]
           cites: {no_conference: "251(b)"}    # defect, requirement or exception id -> cite
+          sanction_cites: {"movant:noncompliance_with_local_rule": "L.R. 110"}
+          sanction_discretionary: {"opposing_counsel:refused_conference": true}
+        xfail: "reason"         # optional: a known departure of the engine, strict
 """
 
 from __future__ import annotations
@@ -93,6 +96,13 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     sanctions = {f"{s['against']}:{s['ground']}" for s in decision["sanctions"]}
     for s in expect.get("sanctions", []):
         want(f"sanction {s}", s in sanctions, sorted(sanctions))
+    by_key = {f"{s['against']}:{s['ground']}": s for s in decision["sanctions"]}
+    for key, cite in expect.get("sanction_cites", {}).items():
+        got = by_key.get(key, {}).get("cite")
+        want(f"cite of sanction {key} == {cite!r}", got == cite, got)
+    for key, flag in expect.get("sanction_discretionary", {}).items():
+        got = by_key.get(key, {}).get("discretionary")
+        want(f"sanction {key} discretionary == {flag}", got == flag, got)
     for s in expect.get("no_sanctions", []):
         want(f"no sanction {s}", s not in sanctions, sorted(sanctions))
     deadlines = {d["id"]: d for d in decision["deadlines"]}
