@@ -194,6 +194,9 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
         Sanction(a.name, g.name, rule_cite(program, view, F("sanction", [a, g])), True, text(g.name))
         for a, g in args("sanction", 2)
     ]
+    for a in sorted(cons.possible - certain, key=str):
+        if a.name == "sanction":  # exposure that turns on unknown facts
+            note(a)
     assumed = []
     # every default a conclusion may rest on: those presumed in every completion of the
     # unknown facts, and (flagged) those presumed in some
