@@ -38,6 +38,7 @@ def decide(case: Case | str | Path, *, defaults: bool = True, explain: bool = Tr
         case = load_case(case)
     program, facts, consequences = load_and_solve(case, defaults=defaults)
     decision = decode(program, case, facts, consequences)
+    vars(decision).update(_case=case, _defaults=defaults)  # for _repr_svg_; not in to_dict
     if explain:
         from .explain import explain_decision
 

@@ -68,6 +68,11 @@ class Pack:
             )
         return in_force[-1]
 
+    def _repr_svg_(self) -> str | None:  # notebooks draw the rule graph
+        from .graph import pack_svg
+
+        return pack_svg(self)
+
     def overlay_files(self, ids: tuple[str, ...]) -> tuple[Path, ...]:
         files = []
         for i, overlay_id in enumerate(ids):

@@ -27,4 +27,8 @@ def __getattr__(name: str) -> Any:
         from .engine.decision import Decision
 
         return Decision
+    if name == "graph":
+        from .engine.graph import graph
+
+        return graph
     raise AttributeError(name)
