@@ -8,7 +8,6 @@ import clingo
 from .casefile import Case
 from .decision import (
     Assumed,
-    Status,
     Deadline,
     Decision,
     Defect,
@@ -18,6 +17,7 @@ from .decision import (
     Requirement,
     RuleRef,
     Sanction,
+    Status,
     Undetermined,
     iso,
 )
@@ -191,7 +191,9 @@ def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -
             note(head)
 
     sanctions = [
-        Sanction(a.name, g.name, rule_cite(program, view, F("sanction", [a, g])), True, text(g.name))
+        Sanction(
+            a.name, g.name, rule_cite(program, view, F("sanction", [a, g])), True, text(g.name)
+        )
         for a, g in args("sanction", 2)
     ]
     for a in sorted(cons.possible - certain, key=str):

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from rulepath.engine.api import decide
 from rulepath.engine.casefile import load_case
 from rulepath.engine.pack import load_pack
@@ -20,10 +19,7 @@ CITE = re.compile(
 
 def _programs() -> list[object]:
     pack = load_pack()
-    return [
-        build_program(pack, version, tuple(pack.overlays))
-        for version in pack.versions
-    ]
+    return [build_program(pack, version, tuple(pack.overlays)) for version in pack.versions]
 
 
 @pytest.mark.parametrize("program", _programs(), ids=lambda p: p.version.id)  # type: ignore[attr-defined]
@@ -56,7 +52,14 @@ def test_every_lp_rule_block_names_its_clause() -> None:
 def test_every_reported_item_carries_a_cite(shared: Path) -> None:
     for path in sorted((shared / "corpus" / "dev").glob("*.yaml")):
         d = decide(load_case(path)).to_dict()
-        for key in ("defects", "requirements", "exceptions", "sanctions", "deadlines",
-                    "next_steps", "assumed"):
+        for key in (
+            "defects",
+            "requirements",
+            "exceptions",
+            "sanctions",
+            "deadlines",
+            "next_steps",
+            "assumed",
+        ):
             for item in d[key]:
                 assert CITE.match(item["cite"]), (path.name, key, item)
