@@ -114,6 +114,7 @@ def schema() -> None:
     click.echo(json.dumps(case_json_schema(), indent=2))
 
 from rulepath.cli.graph_cmd import graph; main.add_command(graph)  # noqa: E402, E702, I001
+from rulepath.cli.batch_cmd import batch; main.add_command(batch)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

@@ -108,6 +108,17 @@ def build_program(
     return program
 
 
+def program_on(
+    pack: Pack, version: Version, overlays: tuple[str, ...], control: clingo.Control
+) -> Program:
+    """A Program around a Control the caller loaded and grounded itself (a variant of the
+    pack's program, e.g. the batch one in :mod:`batch`), with the same declarations read."""
+    files = pack.program_files(version, overlays)
+    program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
+    _read_declarations(program)
+    return program
+
+
 def _facts(control: clingo.Control, name: str, arity: int) -> list[clingo.Symbol]:
     return [a.symbol for a in control.symbolic_atoms.by_signature(name, arity) if a.is_fact]
 

@@ -1,0 +1,1 @@
+"""Benchmark, case generator and the plain-Python reference implementation (not the engine)."""

@@ -1,0 +1,224 @@
+"""``rulepath batch`` and its engine (engine/batch.py): the same decisions as ``decide``, JSON
+Lines in and out in input order, one output line per input line, errors naming line and field,
+workers, folders, explanations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from rulepath.cli.main import main
+from rulepath.engine import batch as engine_batch
+from rulepath.engine.api import decide, program_for_case
+from rulepath.engine.batch import BatchDecider, _Plan
+from rulepath.engine.casefile import Case, case_from_mapping, load_case
+from rulepath.engine.deadlines import measure
+from rulepath.engine.facts import case_facts
+
+from bench.generate import generate
+from tests.conftest import EXAMPLE
+
+
+def _populations() -> list[tuple[str, list[dict[str, Any]]]]:
+    return [
+        ("known", list(generate(300, seed=21))),
+        ("unknown-10%", list(generate(300, seed=22, unknown=0.10))),
+        ("unknown-35%", list(generate(120, seed=23, unknown=0.35))),
+    ]
+
+
+@pytest.mark.parametrize(("name", "cases"), _populations(), ids=lambda x: str(x)[:12])
+def test_batch_decisions_are_decide_s(name: str, cases: list[dict[str, Any]]) -> None:
+    decider = BatchDecider()
+    for data in cases:
+        case = case_from_mapping(data)
+        want = decide(case, explain=False).to_dict(explanation=False)
+        assert decider.decide(case) == want, data["caption"]
+        assert orjson.loads(decider.decide_json(case)) == want, data["caption"]
+    if name == "known":  # every fact the rule reads is known: one solve each
+        assert decider.two_solves == 0
+
+
+def test_batch_on_real_orders(shared: Path) -> None:
+    decider = BatchDecider()
+    paths = [*sorted((shared / "corpus" / "dev").glob("*.yaml")), EXAMPLE]
+    for path in paths:
+        case = load_case(path)
+        want = decide(case, explain=False).to_dict(explanation=False)
+        assert decider.decide(case) == want, path.name
+        assert orjson.loads(decider.decide_json(case)) == want, path.name
+    assert decider.two_solves > 0  # real orders leave facts unknown
+
+
+def test_without_defaults_and_with_explanations() -> None:
+    case = load_case(EXAMPLE)
+    plain = BatchDecider(defaults=False)
+    assert plain.decide(case) == decide(case, defaults=False, explain=False).to_dict(
+        explanation=False
+    )
+    explained = BatchDecider(explain=True).decide(case)
+    assert explained == decide(case).to_dict(explanation=True)
+    assert "explanation" in explained
+
+
+def test_compiled_facts_are_case_facts() -> None:
+    """The batch's compiled reading of a case gives case_facts' assumptions and deadlines."""
+    decider = BatchDecider()
+    for data in [*generate(200, seed=31), *generate(200, seed=32, unknown=0.3)]:
+        case = case_from_mapping(data)
+        compiled = decider.compiled(case)
+        shared = program_for_case(case)
+        for program in (compiled.program, shared):
+            plan = _Plan(program)
+            deadlines = plan.measure(case)
+            assert deadlines == {d: measure(decl, case) for d, decl in program.deadlines.items()}
+            for defaults in (True, False):
+                facts = case_facts(program, case, defaults=defaults)
+                assert sorted(plan.assumptions(case, deadlines, defaults)) == sorted(
+                    facts.assumptions
+                )
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["batch", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def _jsonl(cases: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(c) + "\n" for c in cases)
+
+
+GOOD = list(generate(6, seed=41))
+BAD_LINES = [
+    ("{not json", "<document>"),
+    (json.dumps({**GOOD[0], "motion": {"kind": "bribery"}}), "motion.kind"),
+    ("", "<document>"),
+    ("[1, 2]", "<document>"),
+    (json.dumps({**GOOD[0], "overlays": ["no-such-order"]}), "overlays[0]"),
+    ('{"format": "rulepath/case-1", "caption": "a", "caption": "b"}', "<document>"),
+    (json.dumps({**GOOD[0], "rule_version": "1999"}), "rule_version"),
+]
+
+
+def _mixed() -> tuple[str, dict[int, str]]:
+    """Good cases with every kind of bad line between them; line number -> field."""
+    lines: list[str] = []
+    bad: dict[int, str] = {}
+    for i, case in enumerate(GOOD):
+        lines.append(json.dumps(case))
+        if i < len(BAD_LINES):
+            text, field = BAD_LINES[i]
+            lines.append(text)
+            bad[len(lines)] = field
+    lines.append(BAD_LINES[-1][0])
+    bad[len(lines)] = BAD_LINES[-1][1]
+    return "\n".join(lines) + "\n", bad
+
+
+def test_every_line_gets_one_output_line_in_order(tmp_path: Path) -> None:
+    text, bad = _mixed()
+    source = tmp_path / "cases.jsonl"
+    source.write_text(text)
+    code, out, err = run(str(source))
+    assert code == 1  # some lines gave error records
+    records = _lines(out)
+    assert len(records) == len(text.splitlines())
+    captions = iter(c["caption"] for c in GOOD)
+    for number, record in enumerate(records, start=1):
+        if number in bad:
+            assert record["format"] == "rulepath/error-1"
+            assert record["line"] == number and record["field"] == bad[number], record
+            assert record["error"]
+        else:
+            assert record["format"] == "rulepath/decision-1"
+            assert record["case"] == next(captions)
+            assert "explanation" not in record
+    assert f"{len(records)} cases" in err and f"{len(bad)} errors" in err and "cases/s" in err
+
+
+def test_decisions_are_decide_json_without_explanation(tmp_path: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(_jsonl(GOOD))
+    output = tmp_path / "out.jsonl"
+    code, out, _ = run(str(source), "-o", str(output))
+    assert code == 0 and out == ""
+    for data, record in zip(GOOD, _lines(output.read_text()), strict=True):
+        assert record == decide(case_from_mapping(data)).to_dict(explanation=False)
+
+
+def test_stdin(tmp_path: Path) -> None:
+    code, out, _ = run("-", input=_jsonl(GOOD[:3]))
+    assert code == 0 and [r["case"] for r in _lines(out)] == [c["caption"] for c in GOOD[:3]]
+
+
+def test_two_workers_give_the_same_output(tmp_path: Path) -> None:
+    cases = list(generate(400, seed=42, unknown=0.05))
+    text, _ = _mixed()
+    source = tmp_path / "cases.jsonl"
+    source.write_text(_jsonl(cases) + text)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    code1, _, err1 = run(str(source), "-o", str(one), "--chunk-size", "37")
+    assert "1 worker)" in err1
+    code2, _, err2 = run(str(source), "-o", str(two), "--workers", "2", "--chunk-size", "37")
+    assert code1 == code2 == 1
+    assert one.read_bytes() == two.read_bytes()
+    assert len(one.read_text().splitlines()) == len(source.read_text().splitlines())
+    assert "2 workers" in err2
+
+
+def test_folder_of_case_files(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "b.yaml").write_text(EXAMPLE.read_text())
+    (folder / "a.json").write_text(json.dumps(GOOD[1]))
+    (folder / "c.yaml").write_text("format: rulepath/case-1\nmotion: {kind: bribery}\n")
+    (folder / "notes.txt").write_text("not a case")
+    code, out, _ = run(str(folder))
+    assert code == 1
+    a, b, c = _lines(out)
+    assert a["case"] == GOOD[1]["caption"]
+    assert b == decide(load_case(EXAMPLE)).to_dict(explanation=False)
+    assert c["format"] == "rulepath/error-1" and c["line"] == 3
+    assert c["field"] == "motion.kind" and c["source"].endswith("c.yaml")
+
+
+def test_explain_adds_the_explanation(tmp_path: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(_jsonl(GOOD[:2]))
+    code, out, _ = run(str(source), "--explain")
+    assert code == 0
+    for data, record in zip(GOOD[:2], _lines(out), strict=True):
+        assert record == decide(case_from_mapping(data)).to_dict(explanation=True)
+        assert record["explanation"]["conclusion"].startswith("ready_for_hearing(")
+
+
+def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "missing.jsonl"))
+    assert code == 2 and "missing.jsonl" in err
+
+
+def test_inconsistent_facts_are_an_error_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    def contradict(self: BatchDecider, case: Case) -> Any:
+        raise engine_batch._inconsistent()
+
+    monkeypatch.setattr(BatchDecider, "decide_json", contradict)
+    code, out, _ = run("-", input=_jsonl(GOOD[:1]))
+    (record,) = _lines(out)
+    assert code == 1 and record["field"] == "<case>"
+    assert record["error"].startswith("the stated facts contradict")
+
+
+def test_help_lists_batch() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0 and "batch" in result.stdout
