@@ -49,7 +49,7 @@ from .deadlines import Measured, Status, _by_interval
 from .decision import FORMAT_ID
 from .errors import CaseError, RulepathError
 from .pack import Pack, Version, load_pack
-from .program import DeadlineDecl, Program, program_for, program_on
+from .program import DeadlineDecl, Program, program_for, program_on, solve_config
 
 ERROR_FORMAT = "rulepath/error-1"
 
@@ -91,10 +91,6 @@ _KINDS = {"fired": _FIRED, "in": _IN, "presumed": _PRESUMED}
 
 class _Undetermined(Exception):
     """Raised on the one-solve path when a conclusion it must report is not determined."""
-
-
-def _solve_config(control: clingo.Control) -> Any:
-    return control.configuration.solve
 
 
 def _iso(d: date | None) -> str | None:
@@ -185,8 +181,15 @@ class _Tables:
             else:
                 self.input_path[str(i.term)] = i.path
         self.requirements = [
-            (qid, f"req({qid})", f"met({qid})", f"excused({qid})", cite(qcite), defect,
-             text(defect))
+            (
+                qid,
+                f"req({qid})",
+                f"met({qid})",
+                f"excused({qid})",
+                cite(qcite),
+                defect,
+                text(defect),
+            )
             for qid, (qcite, defect) in sorted(program.requirements.items())
         ]
         self.exceptions = [
@@ -268,8 +271,14 @@ def _due(decl: DeadlineDecl, anchor: date) -> date:
 
 
 _BOOL, _PRESENT, _VALUE, _MEMBER, _OTHER, _OVER = range(6)
-_FIELD_KINDS = {"bool": _BOOL, "present": _PRESENT, "value": _VALUE, "member": _MEMBER,
-                "other": _OTHER, "over": _OVER}
+_FIELD_KINDS = {
+    "bool": _BOOL,
+    "present": _PRESENT,
+    "value": _VALUE,
+    "member": _MEMBER,
+    "other": _OTHER,
+    "over": _OVER,
+}
 
 
 class _Plan:
@@ -296,16 +305,26 @@ class _Plan:
             entries = fields.setdefault((name, _FIELD_KINDS[d.kind]), [])
             entries.append((d.value, _lits(program, d.term)))
         # parent path -> [(field, kind, inputs, declared members, assumptions by value)]
-        self.parents: list[tuple[
-            tuple[str, ...],
-            list[tuple[str, int, list[tuple[Any, Lits]], frozenset[str],
-                       dict[Any, tuple[int, ...]]]],
-        ]] = [
+        self.parents: list[
+            tuple[
+                tuple[str, ...],
+                list[
+                    tuple[
+                        str, int, list[tuple[Any, Lits]], frozenset[str], dict[Any, tuple[int, ...]]
+                    ]
+                ],
+            ]
+        ] = [
             (
                 parent,
                 [
-                    (name, kind, entries,
-                     frozenset(declared.get(".".join((*parent, name)), ())), {})
+                    (
+                        name,
+                        kind,
+                        entries,
+                        frozenset(declared.get(".".join((*parent, name)), ())),
+                        {},
+                    )
                     for (name, kind), entries in fields.items()
                 ],
             )
@@ -316,8 +335,14 @@ class _Plan:
         self.serial = next(_SERIALS)
         # each deadline: where its dates are, and how its due date is counted
         self.deadlines: list[
-            tuple[str, DeadlineDecl, tuple[str, ...], tuple[str, ...], tuple[str, ...] | None,
-                  tuple[int, str, str, bool]]
+            tuple[
+                str,
+                DeadlineDecl,
+                tuple[str, ...],
+                tuple[str, ...],
+                tuple[str, ...] | None,
+                tuple[int, str, str, bool],
+            ]
         ] = [
             (
                 did,
@@ -388,8 +413,9 @@ class _Plan:
         return out
 
 
-def _field_literals(kind: int, entries: list[tuple[Any, Lits]], declared: frozenset[str],
-                    raw: Any) -> tuple[int, ...]:
+def _field_literals(
+    kind: int, entries: list[tuple[Any, Lits]], declared: frozenset[str], raw: Any
+) -> tuple[int, ...]:
     """The assumptions for one field's value (``None``: unknown)."""
     out: list[int] = []
     for value, (yes, no, unknown) in entries:
@@ -426,7 +452,7 @@ def _batch_control(pack: Pack, version: Version, overlays: tuple[str, ...]) -> c
         ast.parse_files(files, add)
     control.add("batch", [], BATCH_PART)
     control.ground([("base", []), ("batch", [])])
-    _solve_config(control).models = "2"  # one model: determined; two: not
+    solve_config(control).models = "2"  # one model: determined; two: not
     return control
 
 
@@ -508,8 +534,13 @@ def _shared_sets(t: _Tables, symbols: Sequence[clingo.Symbol]) -> _Sets:
 
 
 def _decode(
-    t: _Tables, case: Case, deadlines: dict[str, Measured], c: _Sets, p: _Sets,
-    *, determined: bool,
+    t: _Tables,
+    case: Case,
+    deadlines: dict[str, Measured],
+    c: _Sets,
+    p: _Sets,
+    *,
+    determined: bool,
 ) -> dict[str, Any]:
     """:func:`decode.decode` then ``to_dict(explanation=False)``, on strings: ``c`` holds in
     every completion of the unknown facts, ``p`` in some. ``determined`` (c is p) raises
@@ -702,7 +733,7 @@ def _inconsistent() -> RulepathError:
 def _consequences(program: Program, assumptions: list[int], mode: str) -> Sequence[clingo.Symbol]:
     """What :func:`solve.solve` reads: the last model of a cautious or brave enumeration."""
     control = program.control
-    _solve_config(control).enum_mode = mode
+    solve_config(control).enum_mode = mode
     last: list[Sequence[clingo.Symbol]] = []
 
     def on_last(model: clingo.Model) -> None:
@@ -760,8 +791,9 @@ class BatchDecider:
             raise _inconsistent()
         return compiled, deadlines, models
 
-    def _two_solves(self, compiled: _Compiled, case: Case,
-                    deadlines: dict[str, Measured]) -> dict[str, Any]:
+    def _two_solves(
+        self, compiled: _Compiled, case: Case, deadlines: dict[str, Measured]
+    ) -> dict[str, Any]:
         """Cautious and brave consequences on the shared program, as :func:`solve.solve`."""
         self.two_solves += 1
         t = compiled.tables
@@ -801,8 +833,9 @@ class BatchDecider:
             if template is None:
                 sets = compiled.sets(models[0])
                 try:
-                    decision = _decode(compiled.tables, case, deadlines, sets, sets,
-                                       determined=True)
+                    decision = _decode(
+                        compiled.tables, case, deadlines, sets, sets, determined=True
+                    )
                 except _Undetermined:
                     return _DUMPS(self._two_solves(compiled, case, deadlines))
                 template = _template(decision)
@@ -812,11 +845,23 @@ class BatchDecider:
                     _TEMPLATES[key] = template
             self.one_solve += 1
             body1, applied, body2 = template
-            return b"".join((
-                _PREFIX, _DUMPS(case.caption), b',"rule":', compiled.rule_json, b',"as_of":',
-                _DUMPS(_iso(case.as_of) or ""), b",", body1, b',"deadlines":',
-                _DUMPS(_deadlines(compiled.tables, applied, deadlines)), b",", body2, b"}",
-            ))
+            return b"".join(
+                (
+                    _PREFIX,
+                    _DUMPS(case.caption),
+                    b',"rule":',
+                    compiled.rule_json,
+                    b',"as_of":',
+                    _DUMPS(_iso(case.as_of) or ""),
+                    b",",
+                    body1,
+                    b',"deadlines":',
+                    _DUMPS(_deadlines(compiled.tables, applied, deadlines)),
+                    b",",
+                    body2,
+                    b"}",
+                )
+            )
         return _DUMPS(self._two_solves(compiled, case, deadlines))
 
 
@@ -835,8 +880,16 @@ def _dumps() -> Callable[[Any], bytes]:
 
 _DUMPS = _dumps()
 _PREFIX = _DUMPS({"format": FORMAT_ID})[:-1] + b',"case":'
-_BODY1 = ("governs", "route", "ready_for_hearing", "defects", "requirements", "exceptions",
-          "sanctions", "assumed")
+_BODY1 = (
+    "governs",
+    "route",
+    "ready_for_hearing",
+    "defects",
+    "requirements",
+    "exceptions",
+    "sanctions",
+    "assumed",
+)
 _BODY2 = ("disposition", "next_steps", "undetermined")
 # Determined decisions by (program, model): what does not depend on the case's caption, date
 # and deadline dates, as JSON. Bounded: the oldest goes first.
@@ -870,8 +923,6 @@ def error_record(error: BaseException, *, line: int, source: str | None = None) 
         record["field"] = "<internal>"
         record["error"] = f"{type(error).__name__}: {error}"
     return record
-
-
 
 
 # An input item: (line number, JSON text or case-file path, whether it is a path).

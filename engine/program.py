@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 import clingo
 
 from .pack import Pack, Version
 
+Direction = Literal["after", "before"]
+Unit = Literal["calendar_days", "court_days"]
 InputKind = Literal["bool", "value", "member", "other", "timely", "over", "present"]
 
 
@@ -102,7 +104,7 @@ def build_program(
     else:
         control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
     control.ground([("base", []), ("explain", [])])
-    control.configuration.solve.models = "0"
+    solve_config(control).models = "0"
     program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
     _read_declarations(program)
     return program
@@ -130,7 +132,9 @@ def _read_declarations(p: Program) -> None:
     for s in _facts(ctl, "input_present", 2):
         p.inputs.append(InputDecl(s.arguments[0], "present", _str(s.arguments[1])))
     for s in _facts(ctl, "input_value", 3):
-        p.inputs.append(InputDecl(s.arguments[0], "value", _str(s.arguments[1]), _str(s.arguments[2])))
+        p.inputs.append(
+            InputDecl(s.arguments[0], "value", _str(s.arguments[1]), _str(s.arguments[2]))
+        )
     for s in _facts(ctl, "input_member", 3):
         p.inputs.append(
             InputDecl(s.arguments[0], "member", _str(s.arguments[1]), _str(s.arguments[2]))
@@ -148,20 +152,30 @@ def _read_declarations(p: Program) -> None:
 
     params: dict[str, tuple[int, str, str]] = {}
     for s in _facts(ctl, "param", 4):
-        name, days, unit, cite = s.arguments
-        params[_str(name)] = (days.number, _str(unit), _str(cite))
-    intervals = {_str(s.arguments[0]): _str(s.arguments[1]) for s in _facts(ctl, "deadline_interval", 2)}
+        p_name, p_days, p_unit, p_cite = s.arguments
+        params[_str(p_name)] = (p_days.number, _str(p_unit), _str(p_cite))
+    intervals = {
+        _str(s.arguments[0]): _str(s.arguments[1]) for s in _facts(ctl, "deadline_interval", 2)
+    }
     rolls = {_str(s.arguments[0]) for s in _facts(ctl, "rolls_forward", 1)}
     for s in _facts(ctl, "deadline", 6):
-        did, event, anchor, direction, param, cite = (_str(a) for a in s.arguments)
+        did, event, anchor, direction, param, d_cite = (_str(a) for a in s.arguments)
         days, unit, param_cite = params[param]
         p.deadlines[did] = DeadlineDecl(
-            did, event, anchor, direction, days, unit, cite, param_cite, intervals.get(did),  # type: ignore[arg-type]
+            did,
+            event,
+            anchor,
+            cast(Direction, direction),
+            days,
+            cast(Unit, unit),
+            d_cite,
+            param_cite,
+            intervals.get(did),
             did in rolls,
         )
     for s in _facts(ctl, "threshold", 4):
-        tid, path, limit, cite = s.arguments
-        p.thresholds[_str(tid)] = (_str(path), limit.number, _str(cite))
+        tid, t_path, limit, t_cite = s.arguments
+        p.thresholds[_str(tid)] = (_str(t_path), limit.number, _str(t_cite))
     for s in _facts(ctl, "requirement", 3):
         p.requirements[_str(s.arguments[0])] = (_str(s.arguments[1]), _str(s.arguments[2]))
     for s in _facts(ctl, "text", 2):
@@ -173,25 +187,42 @@ def _read_declarations(p: Program) -> None:
         ifs[s.arguments[0]].append(s.arguments[1])
     for s in _facts(ctl, "unless", 2):
         unlesses[s.arguments[0]].append(s.arguments[1])
-    for name, is_default in (("rule", False), ("default", True)):
-        for s in _facts(ctl, name, 3):
-            rid, head, cite = s.arguments
-            decl = RuleDecl(rid, head, _str(cite), tuple(ifs[rid]), tuple(unlesses[rid]), is_default)
+    for kind, is_default in (("rule", False), ("default", True)):
+        for s in _facts(ctl, kind, 3):
+            rid, head, r_cite = s.arguments
+            decl = RuleDecl(
+                rid, head, _str(r_cite), tuple(ifs[rid]), tuple(unlesses[rid]), is_default
+            )
             p.rules[rid] = decl
             p.rules_by_head.setdefault(head, []).append(decl)
 
-    atoms = ctl.symbolic_atoms
     for d in p.inputs:
-        p.value_literal[d.term] = atoms[clingo.Function("holds", [d.term])].literal
+        p.value_literal[d.term] = _literal(ctl, clingo.Function("holds", [d.term]))
         unknown = clingo.Function("holds", [clingo.Function("unknown", [d.term])])
-        p.unknown_literal[d.term] = atoms[unknown].literal
-    p.defaults_on_literal = atoms[clingo.Function("holds", [clingo.Function("defaults_on")])].literal
+        p.unknown_literal[d.term] = _literal(ctl, unknown)
+    defaults_on = clingo.Function("holds", [clingo.Function("defaults_on")])
+    p.defaults_on_literal = _literal(ctl, defaults_on)
+
+
+def _literal(ctl: clingo.Control, atom: clingo.Symbol) -> int:
+    """The solver literal of a ground atom (every input atom exists: inputs are choices)."""
+    found = ctl.symbolic_atoms[atom]
+    if found is None:
+        raise AssertionError(f"input atom {atom} was not grounded")
+    return found.literal
+
+
+def solve_config(control: clingo.Control) -> Any:
+    """The solve section of a Control's configuration (clingo types it loosely)."""
+    return control.configuration.solve
 
 
 _CACHE: dict[tuple[str, str, tuple[str, ...], bool], Program] = {}
 
 
-def program_for(pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True) -> Program:
+def program_for(
+    pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True
+) -> Program:
     """The grounded program for (pack, version, overlays), built once per process."""
     key = (pack.id, version.id, overlays, show)
     program = _CACHE.get(key)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import clingo
 
 from .errors import RulepathError
-from .program import Program
+from .program import Program, solve_config
 
 
 class InconsistentCase(RulepathError):
@@ -29,9 +29,11 @@ class Consequences:
         return None
 
 
-def _consequences(program: Program, assumptions: list[int], mode: str) -> frozenset[clingo.Symbol] | None:
+def _consequences(
+    program: Program, assumptions: list[int], mode: str
+) -> frozenset[clingo.Symbol] | None:
     control = program.control
-    control.configuration.solve.enum_mode = mode
+    solve_config(control).enum_mode = mode
     last: list[frozenset[clingo.Symbol]] = []
 
     def on_last(model: clingo.Model) -> None:
