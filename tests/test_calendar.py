@@ -330,3 +330,26 @@ def test_6d_after_6a_weekend_extension() -> None:
 def test_add_service_days_rejects_unknown_method() -> None:
     with pytest.raises(ValueError):
         add_service_days(D("2023-03-27"), "fax")  # type: ignore[arg-type]
+
+
+def test_holiday_cache_matches_the_library(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The on-disk table is the library's own output, written once and read back."""
+    import holidays
+
+    from rulepath.engine import calendar as cal
+
+    monkeypatch.setenv("RULEPATH_CACHE", str(tmp_path))
+    cal._holiday_table.cache_clear()
+    cal._federal_holidays.cache_clear()
+    try:
+        first = cal._holiday_table()  # computed from the library, then written
+        assert list(tmp_path.glob("holidays-US-*.json"))
+        cal._holiday_table.cache_clear()
+        second = cal._holiday_table()  # read back from disk
+        assert first == second
+        for year in (1990, 2010, 2021, 2045):
+            library = frozenset(holidays.country_holidays("US", years=year))
+            assert second[year] == library
+    finally:
+        cal._holiday_table.cache_clear()
+        cal._federal_holidays.cache_clear()
