@@ -335,7 +335,6 @@ def test_add_service_days_rejects_unknown_method() -> None:
 def test_holiday_cache_matches_the_library(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The on-disk table is the library's own output, written once and read back."""
     import holidays
-
     from rulepath.engine import calendar as cal
 
     monkeypatch.setenv("RULEPATH_CACHE", str(tmp_path))
