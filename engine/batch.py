@@ -11,9 +11,8 @@ it is shorter:
   means every conclusion the decision reports holds in every completion of the unknown facts
   (cautious = brave on what is read), so the second solve is not needed. Two models fall back
   to the cautious and brave solves on the shared program (:func:`program.program_for`).
-* **Symbols are converted once.** Shown atoms are mapped to plain strings through tables built
-  when the program is grounded; decoding works on Python sets and strings, not on clingo
-  symbols (every attribute of a clingo symbol is a call into C).
+* **Decoding is the engine's one decoder** (:func:`decode.decode_dict`), which works on plain
+  strings read once per program and per model.
 * **The case's facts are read by a compiled plan** per program: each field path is resolved
   once per case, each deadline measured once (due dates memoized by anchor date).
 * **A determined decision is assembled from a template** kept per distinct model (bounded):
@@ -21,9 +20,8 @@ it is shorter:
 * Batches go in chunks (decided grouped by program, written in input order) to worker
   processes, at most a few chunks in flight: memory stays constant.
 
-No legal condition is written here: the decoder is the generic reading of show.lp's vocabulary
-that :mod:`decode` does (tests/test_batch.py keeps the two equal: a change to decode.py must be
-made in ``_decode`` too), and the batch part below only names that vocabulary.
+No legal condition is written here: decoding is :mod:`decode`'s, and the batch part below
+only names show.lp's vocabulary.
 """
 
 from __future__ import annotations
@@ -46,7 +44,19 @@ from pydantic import BaseModel
 from . import calendar
 from .casefile import Case
 from .deadlines import Measured, Status, _by_interval
-from .decision import FORMAT_ID
+from .decision import FORMAT_ID, iso
+from .decode import (
+    FIRED,
+    OUT,
+    Entry,
+    NotDetermined,
+    Sets,
+    Tables,
+    deadline_entries,
+    decode_dict,
+    entry_of,
+    sets_of,
+)
 from .errors import CaseError, RulepathError
 from .pack import Pack, Version, load_pack
 from .program import DeadlineDecl, Program, program_for, program_on, solve_config
@@ -85,135 +95,6 @@ batch_out(fired(R)) :- fired(R), rule(R, H, C), batch_cited(H), rule(_, H, C2), 
 """
 
 _SHOW = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
-_OUT, _FIRED, _IN, _PRESUMED = 0, 1, 2, 3
-_KINDS = {"fired": _FIRED, "in": _IN, "presumed": _PRESUMED}
-
-
-class _Undetermined(Exception):
-    """Raised on the one-solve path when a conclusion it must report is not determined."""
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-# --- symbols as strings ----------------------------------------------------------------------
-
-# A shown atom as (kind, key, name, arguments): the key of a fired/in/presumed atom is its
-# argument's text, of an output atom its own text; name and arguments are an output atom's.
-Entry = tuple[int, str, str, tuple[str, ...]]
-# Shown atoms of the shared programs, converted on first sight. Clingo interns symbols, so one
-# table serves every program of the process.
-_SYMBOLS: dict[clingo.Symbol, Entry] = {}
-
-
-def _entry(sym: clingo.Symbol) -> Entry:
-    kind = _KINDS.get(sym.name)
-    if kind is not None:
-        return (kind, str(sym.arguments[0]), "", ())
-    return (_OUT, str(sym), sym.name, tuple(str(a) for a in sym.arguments))
-
-
-class _Sets:
-    """One side of a case's consequences (what holds in every completion, or in some)."""
-
-    __slots__ = ("fired", "holds", "names", "out", "presumed")
-
-    def __init__(self) -> None:
-        self.out: set[str] = set()  # output atoms (show.lp's vocabulary)
-        self.names: dict[str, list[tuple[str, ...]]] = {}  # output atoms' arguments by name
-        self.fired: set[str] = set()  # rule ids
-        self.presumed: set[str] = set()  # default ids
-        self.holds: set[str] = set()  # output atoms, heads of fired rules, inputs that hold
-
-    def add(self, entry: Entry, rule_head: dict[str, str]) -> None:
-        kind, key, name, args = entry
-        if kind == _OUT:
-            self.out.add(key)
-            self.holds.add(key)
-            group = self.names.get(name)
-            if group is None:
-                self.names[name] = [args]
-            else:
-                group.append(args)
-        elif kind == _FIRED:
-            self.fired.add(key)
-            head = rule_head.get(key)
-            if head is not None:
-                self.holds.add(head)
-        elif kind == _IN:
-            self.holds.add(key)
-        else:
-            self.presumed.add(key)
-
-
-# --- the tables of one program -----------------------------------------------------------
-
-
-class _Tables:
-    """What the decoder needs of a program, as plain strings (read once per program)."""
-
-    def __init__(self, program: Program) -> None:
-        cite = program.cite
-        text = program.text
-        self.rule_head: dict[str, str] = {}
-        # head -> [(rule id, cite as reported)] in the program's order: rule_cite reports the
-        # first that fired in every completion, else in some, else the first
-        self.rules_for: dict[str, list[tuple[str, str]]] = {}
-        self.premises_for: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for head, decls in program.rules_by_head.items():
-            h = str(head)
-            self.rules_for[h] = [(str(d.id), cite(d.cite)) for d in decls]
-            self.premises_for[h] = [
-                (str(d.id), tuple(str(p) for p in (*d.premises, *d.exceptions))) for d in decls
-            ]
-            for d in decls:
-                self.rule_head[str(d.id)] = h
-        # heads whose rules all carry one cite: the cite reported does not depend on firing
-        self.one_cite = {
-            h: rules[0][1] for h, rules in self.rules_for.items() if len({c for _, c in rules}) == 1
-        }
-        self.input_path: dict[str, str] = {}
-        for i in program.inputs:
-            if i.kind == "timely":
-                dl = program.deadlines[str(i.value)]
-                self.input_path[str(i.term)] = f"{dl.event} ({dl.id})"
-            else:
-                self.input_path[str(i.term)] = i.path
-        self.requirements = [
-            (
-                qid,
-                f"req({qid})",
-                f"met({qid})",
-                f"excused({qid})",
-                cite(qcite),
-                defect,
-                text(defect),
-            )
-            for qid, (qcite, defect) in sorted(program.requirements.items())
-        ]
-        self.exceptions = [
-            (str(h), h.arguments[0].name, text(h.arguments[0].name))
-            for h in sorted(program.rules_by_head, key=str)
-            if h.name == "exception" and len(h.arguments) == 1
-        ]
-        self.assumed: dict[str, tuple[str, str, str]] = {}
-        for rid, decl in program.rules.items():
-            target = decl.head.arguments[0] if decl.head.name == "neg" else decl.head
-            path = self.input_path.get(str(target), str(target))
-            self.assumed[str(rid)] = (str(rid), cite(decl.cite), path)
-        self.deadlines = {
-            did: (dl.id, cite(dl.param_cite), dl.anchor, dl.event, dl.days, dl.unit, dl.direction)
-            for did, dl in program.deadlines.items()
-        }
-        self.texts = dict(program.texts)
-        self.pack = program.pack.id
-        self.version = program.version.id
-        self.overlays = list(program.overlays)
-
-    def text(self, key: str) -> str:
-        text = self.texts.get(key)
-        return key.replace("_", " ") if text is None else text
 
 
 # --- case facts ---------------------------------------------------------------------------
@@ -271,7 +152,7 @@ def _due(decl: DeadlineDecl, anchor: date) -> date:
 
 
 _BOOL, _PRESENT, _VALUE, _MEMBER, _OTHER, _OVER = range(6)
-_FIELD_KINDS = {
+_FIELDKINDS = {
     "bool": _BOOL,
     "present": _PRESENT,
     "value": _VALUE,
@@ -302,7 +183,7 @@ class _Plan:
                 continue
             *parent, name = d.path.split(".")
             fields = parents.setdefault(tuple(parent), {})
-            entries = fields.setdefault((name, _FIELD_KINDS[d.kind]), [])
+            entries = fields.setdefault((name, _FIELDKINDS[d.kind]), [])
             entries.append((d.value, _lits(program, d.term)))
         # parent path -> [(field, kind, inputs, declared members, assumptions by value)]
         self.parents: list[
@@ -462,13 +343,13 @@ class _Compiled:
     def __init__(self, pack: Pack, version: Version, overlays: tuple[str, ...]) -> None:
         self.program = program_on(pack, version, overlays, _batch_control(pack, version, overlays))
         self.control = self.program.control
-        self.tables = _Tables(self.program)
+        self.tables = Tables(self.program)
         self.plan = _Plan(self.program)
         # The shown atoms of the batch variant are exactly its batch_out/1 atoms: when their
         # hashes differ, a shown symbol is found by its hash alone (one call into clingo).
         entries: dict[clingo.Symbol, Entry] = {}
         for atom in self.control.symbolic_atoms.by_signature("batch_out", 1):
-            entries[atom.symbol] = _entry(atom.symbol.arguments[0])
+            entries[atom.symbol] = entry_of(atom.symbol.arguments[0])
         by_hash = {hash(sym): entry for sym, entry in entries.items()}
         self.by_hash: dict[int, Entry] | None = by_hash if len(by_hash) == len(entries) else None
         self.by_symbol = entries
@@ -485,9 +366,9 @@ class _Compiled:
             return None
         return (self.serial, tuple(map(hash, symbols)))
 
-    def sets(self, symbols: Sequence[clingo.Symbol]) -> _Sets:
+    def sets(self, symbols: Sequence[clingo.Symbol]) -> Sets:
         """The one model's shown atoms (determined: the same in every completion)."""
-        s = _Sets()
+        s = Sets()
         entries = (
             [self.by_hash[hash(sym)] for sym in symbols]
             if self.by_hash is not None
@@ -495,14 +376,14 @@ class _Compiled:
         )
         out, names, fired, presumed = s.out, s.names, s.fired, s.presumed
         for kind, key, name, args in entries:
-            if kind == _OUT:
+            if kind == OUT:
                 out.add(key)
                 group = names.get(name)
                 if group is None:
                     names[name] = [args]
                 else:
                     group.append(args)
-            elif kind == _FIRED:
+            elif kind == FIRED:
                 fired.add(key)
             else:
                 presumed.add(key)
@@ -516,206 +397,6 @@ class _Compiled:
             program = program_for(*self._key)
             self._shared = (program, _Plan(program))
         return self._shared
-
-
-def _shared_sets(t: _Tables, symbols: Sequence[clingo.Symbol]) -> _Sets:
-    s = _Sets()
-    head = t.rule_head
-    table = _SYMBOLS
-    for sym in symbols:
-        entry = table.get(sym)
-        if entry is None:
-            entry = table[sym] = _entry(sym)
-        s.add(entry, head)
-    return s
-
-
-# --- decoding -------------------------------------------------------------------------------
-
-
-def _decode(
-    t: _Tables,
-    case: Case,
-    deadlines: dict[str, Measured],
-    c: _Sets,
-    p: _Sets,
-    *,
-    determined: bool,
-) -> dict[str, Any]:
-    """:func:`decode.decode` then ``to_dict(explanation=False)``, on strings: ``c`` holds in
-    every completion of the unknown facts, ``p`` in some. ``determined`` (c is p) raises
-    _Undetermined where decode would report an undetermined conclusion."""
-    c_holds, p_holds = c.holds, p.holds
-    c_fired, p_fired = c.fired, p.fired
-    text = t.text
-
-    def truth(term: str) -> bool | None:
-        if term in c_holds:
-            return True
-        if term not in p_holds:
-            return False
-        return None
-
-    def rule_cite(term: str) -> str:
-        one = t.one_cite.get(term)
-        if one is not None:
-            return one
-        rules = t.rules_for.get(term, ())
-        for fired in (c_fired, p_fired):
-            for rid, rcite in rules:
-                if rid in fired:
-                    return rcite
-        return rules[0][1] if rules else ""
-
-    def depends_on(term: str) -> set[str]:
-        paths: set[str] = set()
-        seen: set[str] = set()
-        stack = [term]
-        while stack:
-            x = stack.pop()
-            if x in seen:
-                continue
-            seen.add(x)
-            path = t.input_path.get(x)
-            if path is not None:
-                if truth(x) is None:
-                    paths.add(path)
-                continue
-            for rid, premises in t.premises_for.get(x, ()):
-                if rid in c_fired:
-                    continue
-                if rid in p_fired or truth(x) is not False:
-                    stack.extend(q for q in premises if truth(q) is None)
-        return paths
-
-    undetermined: list[dict[str, Any]] = []
-
-    def note(term: str, label: str | None = None, *also: str) -> None:
-        if determined:
-            raise _Undetermined(term)
-        paths = depends_on(term)
-        for other in also:
-            paths |= depends_on(other)
-        undetermined.append({"conclusion": label or term, "depends_on": sorted(paths)})
-
-    names = c.names
-
-    def args(name: str, arity: int) -> list[tuple[str, ...]]:
-        return sorted(a for a in names.get(name, ()) if len(a) == arity)
-
-    governs = truth("governs")
-    if governs is None:
-        note("governs")
-    routes = args("route", 1)
-    route = routes[0][0] if len(routes) == 1 else None
-    if route is None:
-        for (r,) in sorted(a for a in p.names.get("route", ()) if len(a) == 1):
-            note(f"route({r})")
-    ready = truth("ready_for_hearing")
-    if ready is None:
-        note("ready_for_hearing")
-
-    requirements: list[dict[str, Any]] = []
-    defects: list[dict[str, Any]] = []
-    for qid, req, met_, excused_, qcite, defect, defect_text in t.requirements:
-        applies, excused = truth(req), truth(excused_)
-        if excused:
-            requirements.append({"id": qid, "cite": rule_cite(excused_), "status": "excused"})
-            continue
-        if applies is False:
-            continue
-        met = truth(met_) if applies else None
-        status = "met" if met else "unmet" if met is False else "unknown"
-        req_cite = rule_cite(req) or qcite
-        requirements.append({"id": qid, "cite": req_cite, "status": status})
-        if status == "unmet":
-            defects.append({"id": defect, "cite": req_cite, "text": defect_text})
-        elif status == "unknown":
-            note(met_, f"requirement {qid}", req)
-
-    exceptions: list[dict[str, Any]] = []
-    fails = args("exception_fails", 2)
-    for head, eid, eid_text in t.exceptions:
-        applies = truth(head)
-        because = eid_text if applies else " ".join(text(w) for e, w in fails if e == eid) or None
-        exceptions.append(
-            {"id": eid, "cite": rule_cite(head), "applies": applies, "because": because}
-        )
-        if applies is None:
-            note(head)
-
-    sanctions = [
-        {
-            "against": a,
-            "ground": g,
-            "cite": rule_cite(f"sanction({a},{g})"),
-            "discretionary": True,
-            "text": text(g),
-        }
-        for a, g in args("sanction", 2)
-    ]
-    if p is not c:
-        for key in sorted(p.out - c.out):
-            if key.startswith("sanction("):  # exposure that turns on unknown facts
-                note(key)
-    assumed = []
-    for d in sorted(p.presumed):
-        decl = t.assumed.get(d)
-        if decl is not None:
-            did, dcite, fact = decl
-            assumed.append(
-                {"id": did, "cite": dcite, "fact": fact, "in_every_completion": d in c.presumed}
-            )
-    deadline_list = _deadlines(t, [d for (d,) in args("deadline_applies", 1)], deadlines)
-    recommended = args("recommended", 1)
-    steps = [
-        {"who": w, "action": text(a), "cite": rule_cite(f"next_step({w},{a})"), "id": a}
-        for w, a in args("next_step", 2)
-    ]
-    return {
-        "format": FORMAT_ID,
-        "case": case.caption,
-        "rule": {"pack": t.pack, "version": t.version, "overlays": list(t.overlays)},
-        "as_of": _iso(case.as_of) or "",
-        "governs": governs,
-        "route": route,
-        "ready_for_hearing": ready,
-        "defects": defects,
-        "requirements": requirements,
-        "exceptions": exceptions,
-        "sanctions": sanctions,
-        "assumed": assumed,
-        "deadlines": deadline_list,
-        "disposition": {
-            "recommended": recommended[0][0] if len(recommended) == 1 else None,
-            "consistent": [x for (x,) in args("consistent", 1)],
-        },
-        "next_steps": steps,
-        "undetermined": undetermined,
-    }
-
-
-def _deadlines(
-    t: _Tables, applied: list[str], deadlines: dict[str, Measured]
-) -> list[dict[str, Any]]:
-    out = []
-    for d in applied:
-        m = deadlines[d]
-        did, dcite, anchor, event, days, unit, direction = t.deadlines[d]
-        out.append(
-            {
-                "id": did,
-                "date": _iso(m.date),
-                "cite": dcite,
-                "counted_from": anchor,
-                "event": event,
-                "days": days,
-                "unit": unit,
-                "direction": direction,
-                "status": m.status,
-            }
-        )
-    return out
 
 
 # --- solving ---------------------------------------------------------------------------------
@@ -799,9 +480,9 @@ class BatchDecider:
         t = compiled.tables
         program, shared_plan = compiled.shared()
         assumptions = shared_plan.assumptions(case, deadlines, self.defaults)
-        certain = _shared_sets(t, _consequences(program, assumptions, "cautious"))
-        possible = _shared_sets(t, _consequences(program, assumptions, "brave"))
-        return _decode(t, case, deadlines, certain, possible, determined=False)
+        certain = sets_of(t, _consequences(program, assumptions, "cautious"))
+        possible = sets_of(t, _consequences(program, assumptions, "brave"))
+        return decode_dict(t, case, deadlines, certain, possible, determined=False)
 
     def decide(self, case: Case) -> dict[str, Any]:
         """The decision as ``decide(case, explain=...).to_dict(explanation=...)`` gives it."""
@@ -813,8 +494,10 @@ class BatchDecider:
         if len(models) == 1:
             sets = compiled.sets(models[0])
             try:
-                decision = _decode(compiled.tables, case, deadlines, sets, sets, determined=True)
-            except _Undetermined:
+                decision = decode_dict(
+                    compiled.tables, case, deadlines, sets, sets, determined=True
+                )
+            except NotDetermined:
                 pass
             else:
                 self.one_solve += 1
@@ -833,10 +516,10 @@ class BatchDecider:
             if template is None:
                 sets = compiled.sets(models[0])
                 try:
-                    decision = _decode(
+                    decision = decode_dict(
                         compiled.tables, case, deadlines, sets, sets, determined=True
                     )
-                except _Undetermined:
+                except NotDetermined:
                     return _DUMPS(self._two_solves(compiled, case, deadlines))
                 template = _template(decision)
                 if key is not None:
@@ -852,11 +535,11 @@ class BatchDecider:
                     b',"rule":',
                     compiled.rule_json,
                     b',"as_of":',
-                    _DUMPS(_iso(case.as_of) or ""),
+                    _DUMPS(iso(case.as_of) or ""),
                     b",",
                     body1,
                     b',"deadlines":',
-                    _DUMPS(_deadlines(compiled.tables, applied, deadlines)),
+                    _DUMPS(deadline_entries(compiled.tables, applied, deadlines)),
                     b",",
                     body2,
                     b"}",

@@ -117,6 +117,29 @@ class Decision:
             out.pop("explanation")
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        """The typed decision of a ``rulepath/decision-1`` mapping (what :meth:`to_dict` gives)."""
+        disposition = data["disposition"]
+        return cls(
+            case=data["case"],
+            rule=RuleRef(**data["rule"]),
+            as_of=data["as_of"],
+            governs=data["governs"],
+            route=data["route"],
+            ready_for_hearing=data["ready_for_hearing"],
+            defects=[Defect(**x) for x in data["defects"]],
+            requirements=[Requirement(**x) for x in data["requirements"]],
+            exceptions=[ExceptionResult(**x) for x in data["exceptions"]],
+            sanctions=[Sanction(**x) for x in data["sanctions"]],
+            assumed=[Assumed(**x) for x in data["assumed"]],
+            deadlines=[Deadline(**x) for x in data["deadlines"]],
+            disposition=Disposition(disposition["recommended"], list(disposition["consistent"])),
+            next_steps=[NextStep(**x) for x in data["next_steps"]],
+            undetermined=[Undetermined(**x) for x in data["undetermined"]],
+            explanation=data.get("explanation"),
+        )
+
     def _repr_svg_(self) -> str | None:  # notebooks render the case graph
         from .graph import decision_svg
 
