@@ -33,17 +33,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import clingo
 from clingo import ast
-from pydantic import BaseModel
 
-from . import calendar
 from .casefile import Case
-from .deadlines import Measured, Status, _by_interval
+from .deadlines import Measured
 from .decision import FORMAT_ID, iso
 from .decode import (
     FIRED,
@@ -58,8 +56,9 @@ from .decode import (
     sets_of,
 )
 from .errors import CaseError, RulepathError
+from .facts import FactPlan, plan_for
 from .pack import Pack, Version, load_pack
-from .program import DeadlineDecl, Program, program_for, program_on, solve_config
+from .program import Program, program_for, program_on, solve_config
 
 ERROR_FORMAT = "rulepath/error-1"
 
@@ -97,224 +96,7 @@ batch_out(fired(R)) :- fired(R), rule(R, H, C), batch_cited(H), rule(_, H, C2), 
 _SHOW = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
 
 
-# --- case facts ---------------------------------------------------------------------------
-
-
-def _resolve(case: BaseModel, parts: tuple[str, ...]) -> Any:
-    """:func:`paths.resolve` with the path split in advance."""
-    node: Any = case
-    for part in parts:
-        if node is None:
-            return None
-        node = getattr(node, part, None)
-    if node is None and parts[-1] == "filed":
-        parent = _resolve(case, parts[:-1])
-        if parent is not None and getattr(parent, "filed_on", None) is not None:
-            return True
-    return node
-
-
-def _stated_null(case: BaseModel, parts: tuple[str, ...]) -> bool:
-    parent = _resolve(case, parts[:-1]) if len(parts) > 1 else case
-    last = parts[-1]
-    return (
-        isinstance(parent, BaseModel)
-        and last in parent.model_fields_set
-        and getattr(parent, last, None) is None
-    )
-
-
-Lits = tuple[tuple[int, int], tuple[int, int], int]  # (if true, if false, if unknown)
-
-
-def _lits(program: Program, term: clingo.Symbol) -> Lits:
-    lit, unk = program.value_literal[term], program.unknown_literal[term]
-    return (-unk, lit), (-unk, -lit), unk
-
-
-# Memos, each bounded (cleared when full) so that a batch runs in constant memory: due dates by
-# (count, anchor date), measured deadlines by (plan, deadline, due date, status), and each
-# field's assumptions by value.
-_SERIALS = itertools.count()  # programs and plans, numbered (unlike id(), never reused)
-_DUES: dict[tuple[int, str, str, bool, date], date] = {}
-_MEASURED: dict[tuple[int, str, date | None, Status], Measured] = {}
-_MEMO_MAX = 8192
-_FIELD_MEMO_MAX = 256
-
-
-def _due(decl: DeadlineDecl, anchor: date) -> date:
-    """The last (or first) permissible day, as :func:`deadlines.measure` counts it."""
-    due = calendar.count(anchor, decl.days, decl.unit, decl.direction)
-    if decl.rolls_forward:
-        while not calendar.is_court_day(due):
-            due += timedelta(days=1)
-    return due
-
-
-_BOOL, _PRESENT, _VALUE, _MEMBER, _OTHER, _OVER = range(6)
-_FIELDKINDS = {
-    "bool": _BOOL,
-    "present": _PRESENT,
-    "value": _VALUE,
-    "member": _MEMBER,
-    "other": _OTHER,
-    "over": _OVER,
-}
-
-
-class _Plan:
-    """:func:`facts.case_facts` compiled for one program: the same assumptions, with the
-    fields grouped under their parent (each parent read once per case) and the literals of
-    every outcome prepared."""
-
-    def __init__(self, program: Program) -> None:
-        declared: dict[str, set[str]] = {}
-        for d in program.inputs:
-            if d.kind == "member":
-                declared.setdefault(d.path, set()).add(str(d.value))
-        # parent path -> (field, kind) -> [(value, literals)]
-        parents: dict[tuple[str, ...], dict[tuple[str, int], list[tuple[Any, Lits]]]] = {}
-        # the assumptions of each measured deadline, by its timeliness (None: unknown)
-        self.timely: list[tuple[str, dict[bool | None, tuple[int, ...]]]] = []
-        for d in program.inputs:
-            if d.kind == "timely":
-                yes, no, unknown = _lits(program, d.term)
-                self.timely.append((str(d.value), {True: yes, False: no, None: (unknown,)}))
-                continue
-            *parent, name = d.path.split(".")
-            fields = parents.setdefault(tuple(parent), {})
-            entries = fields.setdefault((name, _FIELDKINDS[d.kind]), [])
-            entries.append((d.value, _lits(program, d.term)))
-        # parent path -> [(field, kind, inputs, declared members, assumptions by value)]
-        self.parents: list[
-            tuple[
-                tuple[str, ...],
-                list[
-                    tuple[
-                        str, int, list[tuple[Any, Lits]], frozenset[str], dict[Any, tuple[int, ...]]
-                    ]
-                ],
-            ]
-        ] = [
-            (
-                parent,
-                [
-                    (
-                        name,
-                        kind,
-                        entries,
-                        frozenset(declared.get(".".join((*parent, name)), ())),
-                        {},
-                    )
-                    for (name, kind), entries in fields.items()
-                ],
-            )
-            for parent, fields in parents.items()
-        ]
-        on = program.defaults_on_literal
-        self.defaults_lit = {True: on, False: -on}
-        self.serial = next(_SERIALS)
-        # each deadline: where its dates are, and how its due date is counted
-        self.deadlines: list[
-            tuple[
-                str,
-                DeadlineDecl,
-                tuple[str, ...],
-                tuple[str, ...],
-                tuple[str, ...] | None,
-                tuple[int, str, str, bool],
-            ]
-        ] = [
-            (
-                did,
-                decl,
-                tuple(decl.anchor.split(".")),
-                tuple(decl.event.split(".")),
-                tuple(decl.interval.split(".")) if decl.interval else None,
-                (decl.days, decl.unit, decl.direction, decl.rolls_forward),
-            )
-            for did, decl in program.deadlines.items()
-        ]
-
-    def measure(self, case: Case) -> dict[str, Measured]:
-        """:func:`deadlines.measure` of every deadline (tests check they agree), with the due
-        date of each anchor date counted once."""
-        out: dict[str, Measured] = {}
-        serial = self.serial
-        for did, decl, anchor_at, event_at, interval_at, counted in self.deadlines:
-            anchor = _resolve(case, anchor_at)
-            due: date | None = None
-            status: Status = "unknown"
-            if isinstance(anchor, date):
-                due = _DUES.get((*counted, anchor))
-                if due is None:
-                    if len(_DUES) >= _MEMO_MAX:
-                        _DUES.clear()
-                    due = _DUES[(*counted, anchor)] = _due(decl, anchor)
-                event = _resolve(case, event_at)
-                if isinstance(event, date):
-                    ok = event >= due if decl.direction == "after" else event <= due
-                    status = "met" if ok else "missed"
-            if status == "unknown" and interval_at is not None:
-                interval = _resolve(case, interval_at)
-                if isinstance(interval, int) and not isinstance(interval, bool):
-                    status = _by_interval(decl, interval)
-            m = _MEASURED.get((serial, did, due, status))
-            if m is None:
-                if len(_MEASURED) >= _MEMO_MAX:
-                    _MEASURED.clear()
-                m = _MEASURED[(serial, did, due, status)] = Measured(decl, due, status)
-            out[did] = m
-        return out
-
-    def assumptions(self, case: Case, deadlines: dict[str, Measured], defaults: bool) -> list[int]:
-        out: list[int] = []
-        extend = out.extend
-        for did, by_value in self.timely:
-            extend(by_value[deadlines[did].timely])
-        for parent_path, fields in self.parents:
-            parent: Any = _resolve(case, parent_path) if parent_path else case
-            values = parent.__dict__ if isinstance(parent, BaseModel) else {}
-            for name, kind, entries, declared, memo in fields:
-                raw = values.get(name)
-                if kind == _PRESENT:
-                    if raw is not None:
-                        raw = True
-                    elif name in parent.model_fields_set:
-                        raw = False  # written as null: stated absent
-                elif raw is None and name == "filed" and values.get("filed_on") is not None:
-                    raw = True  # a filing date implies the filing
-                lits = memo.get(raw)
-                if lits is None:
-                    if len(memo) >= _FIELD_MEMO_MAX:
-                        memo.clear()
-                    lits = memo[raw] = _field_literals(kind, entries, declared, raw)
-                extend(lits)
-        out.append(self.defaults_lit[defaults])
-        return out
-
-
-def _field_literals(
-    kind: int, entries: list[tuple[Any, Lits]], declared: frozenset[str], raw: Any
-) -> tuple[int, ...]:
-    """The assumptions for one field's value (``None``: unknown)."""
-    out: list[int] = []
-    for value, (yes, no, unknown) in entries:
-        if raw is None:
-            out.append(unknown)
-            continue
-        if kind in (_BOOL, _PRESENT):
-            holds = bool(raw)
-        elif kind == _VALUE:
-            holds = raw == value
-        elif kind == _MEMBER:
-            holds = value in raw
-        elif kind == _OTHER:
-            holds = any(m not in declared for m in raw)
-        else:  # over
-            holds = raw > value
-        out.extend(yes if holds else no)
-    return tuple(out)
+_SERIALS = itertools.count()  # compiled programs, numbered (unlike id(), never reused)
 
 
 # --- one program, compiled ----------------------------------------------------------------
@@ -344,7 +126,7 @@ class _Compiled:
         self.program = program_on(pack, version, overlays, _batch_control(pack, version, overlays))
         self.control = self.program.control
         self.tables = Tables(self.program)
-        self.plan = _Plan(self.program)
+        self.plan = FactPlan(self.program)
         # The shown atoms of the batch variant are exactly its batch_out/1 atoms: when their
         # hashes differ, a shown symbol is found by its hash alone (one call into clingo).
         entries: dict[clingo.Symbol, Entry] = {}
@@ -358,7 +140,7 @@ class _Compiled:
         )
         self.serial = next(_SERIALS)  # unique in the process (unlike id(), never reused)
         self._key = (pack, version, overlays)
-        self._shared: tuple[Program, _Plan] | None = None
+        self._shared: tuple[Program, FactPlan] | None = None
 
     def key(self, symbols: Sequence[clingo.Symbol]) -> tuple[int, tuple[int, ...]] | None:
         """A model's identity (symbols are told apart by their hashes, see above)."""
@@ -391,11 +173,11 @@ class _Compiled:
         s.holds = out
         return s
 
-    def shared(self) -> tuple[Program, _Plan]:
+    def shared(self) -> tuple[Program, FactPlan]:
         """The shared program (the one :func:`decide` uses), for cases not determined."""
         if self._shared is None:
             program = program_for(*self._key)
-            self._shared = (program, _Plan(program))
+            self._shared = (program, plan_for(program))
         return self._shared
 
 

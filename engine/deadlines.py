@@ -32,7 +32,7 @@ class Measured:
         return None if self.status == "unknown" else self.status == "met"
 
 
-def _by_interval(decl: DeadlineDecl, interval: int) -> Status:
+def status_by_interval(decl: DeadlineDecl, interval: int) -> Status:
     """Judge a deadline from a known day count between anchor and event."""
     if decl.unit == "calendar_days":
         return "met" if interval >= decl.days else "missed"
@@ -45,20 +45,27 @@ def _by_interval(decl: DeadlineDecl, interval: int) -> Status:
     return "unknown"
 
 
+def due_date(decl: DeadlineDecl, anchor: date) -> date:
+    """The last (or first) permissible day of a deadline counted from its anchor date."""
+    due = calendar.count(anchor, decl.days, decl.unit, decl.direction)
+    if decl.rolls_forward:
+        while not calendar.is_court_day(due):
+            due += timedelta(days=1)
+    return due
+
+
 def measure(decl: DeadlineDecl, case: Case) -> Measured:
+    """One deadline on one case (the fact plan measures all of a program's at once)."""
     anchor = resolve(case, decl.anchor)
     event = resolve(case, decl.event)
     due: date | None = None
     if isinstance(anchor, date):
-        due = calendar.count(anchor, decl.days, decl.unit, decl.direction)
-        if decl.rolls_forward:
-            while not calendar.is_court_day(due):
-                due += timedelta(days=1)
+        due = due_date(decl, anchor)
         if isinstance(event, date):
             ok = event >= due if decl.direction == "after" else event <= due
             return Measured(decl, due, "met" if ok else "missed")
     if decl.interval is not None:
         interval = resolve(case, decl.interval)
         if isinstance(interval, int) and not isinstance(interval, bool):
-            return Measured(decl, due, _by_interval(decl, interval))
+            return Measured(decl, due, status_by_interval(decl, interval))
     return Measured(decl, due, "unknown")

@@ -2,17 +2,25 @@
 
 Case data never becomes ASP text: every fact is a solver literal looked up once per grounded
 program, so no field of a case file can add a rule. A known fact is assumed true or false; an
-unknown one is left open and marked unknown.
+unknown one is left open and marked unknown. The reading of a case is compiled once per
+program (:class:`FactPlan`): each parent object is read once per case, each deadline measured
+once, and each field's assumptions memoized by value.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import clingo
+from pydantic import BaseModel
 
 from .casefile import Case
-from .deadlines import Measured, measure
-from .paths import resolve, stated_null
-from .program import InputDecl, Program
+from .deadlines import Measured, Status, status_by_interval, due_date
+from .paths import resolve_parts
+from .program import DeadlineDecl, InputDecl, Program
 
 
 @dataclass(frozen=True)
@@ -22,52 +30,209 @@ class CaseFacts:
     deadlines: dict[str, Measured]
 
 
-def _value(decl: InputDecl, case: Case, deadlines: dict[str, Measured]) -> bool | None:
-    kind = decl.kind
-    if kind == "timely":
-        return deadlines[str(decl.value)].timely
-    raw = resolve(case, decl.path)
-    if kind == "bool":
-        return raw if isinstance(raw, bool) else None
-    if kind == "present":
-        if raw is not None:
-            return True
-        return False if stated_null(case, decl.path) else None
-    if raw is None:
-        return None
-    if kind == "value":
-        return bool(raw == decl.value)
-    if kind == "member":
-        return decl.value in raw
-    if kind == "other":
-        return False  # replaced below, needs every declared member of the path
-    if kind == "over":
-        assert isinstance(decl.value, int)
-        return bool(raw > decl.value)
-    raise AssertionError(kind)
+Lits = tuple[tuple[int, int], tuple[int, int], int]  # (if true, if false, if unknown)
+
+
+def _lits(program: Program, term: clingo.Symbol) -> Lits:
+    lit, unk = program.value_literal[term], program.unknown_literal[term]
+    return (-unk, lit), (-unk, -lit), unk
+
+
+# Memos, each bounded (cleared when full) so that a batch runs in constant memory: due dates by
+# (count, anchor date), measured deadlines by (plan, deadline, due date, status), and each
+# field's assumptions by value.
+_SERIALS = itertools.count()  # programs and plans, numbered (unlike id(), never reused)
+_DUES: dict[tuple[int, str, str, bool, date], date] = {}
+_MEASURED: dict[tuple[int, str, date | None, Status], Measured] = {}
+_MEMO_MAX = 8192
+_FIELD_MEMO_MAX = 256
+
+
+_BOOL, _PRESENT, _VALUE, _MEMBER, _OTHER, _OVER = range(6)
+_FIELDKINDS = {
+    "bool": _BOOL,
+    "present": _PRESENT,
+    "value": _VALUE,
+    "member": _MEMBER,
+    "other": _OTHER,
+    "over": _OVER,
+}
+
+
+class FactPlan:
+    """A case's facts read by a plan compiled once per program: the assumptions, with the
+    fields grouped under their parent (each parent read once per case) and the literals of
+    every outcome prepared."""
+
+    def __init__(self, program: Program) -> None:
+        declared: dict[str, set[str]] = {}
+        for d in program.inputs:
+            if d.kind == "member":
+                declared.setdefault(d.path, set()).add(str(d.value))
+        # parent path -> (field, kind) -> [(value, literals)]
+        parents: dict[tuple[str, ...], dict[tuple[str, int], list[tuple[Any, Lits]]]] = {}
+        # the assumptions of each measured deadline, by its timeliness (None: unknown)
+        self.timely: list[tuple[str, dict[bool | None, tuple[int, ...]]]] = []
+        for d in program.inputs:
+            if d.kind == "timely":
+                yes, no, unknown = _lits(program, d.term)
+                self.timely.append((str(d.value), {True: yes, False: no, None: (unknown,)}))
+                continue
+            *parent, name = d.path.split(".")
+            fields = parents.setdefault(tuple(parent), {})
+            entries = fields.setdefault((name, _FIELDKINDS[d.kind]), [])
+            entries.append((d.value, _lits(program, d.term)))
+        # parent path -> [(field, kind, inputs, declared members, assumptions by value)]
+        self.parents: list[
+            tuple[
+                tuple[str, ...],
+                list[
+                    tuple[
+                        str, int, list[tuple[Any, Lits]], frozenset[str], dict[Any, tuple[int, ...]]
+                    ]
+                ],
+            ]
+        ] = [
+            (
+                parent,
+                [
+                    (
+                        name,
+                        kind,
+                        entries,
+                        frozenset(declared.get(".".join((*parent, name)), ())),
+                        {},
+                    )
+                    for (name, kind), entries in fields.items()
+                ],
+            )
+            for parent, fields in parents.items()
+        ]
+        on = program.defaults_on_literal
+        self.defaults_lit = {True: on, False: -on}
+        self.serial = next(_SERIALS)
+        # each deadline: where its dates are, and how its due date is counted
+        self.deadlines: list[
+            tuple[
+                str,
+                DeadlineDecl,
+                tuple[str, ...],
+                tuple[str, ...],
+                tuple[str, ...] | None,
+                tuple[int, str, str, bool],
+            ]
+        ] = [
+            (
+                did,
+                decl,
+                tuple(decl.anchor.split(".")),
+                tuple(decl.event.split(".")),
+                tuple(decl.interval.split(".")) if decl.interval else None,
+                (decl.days, decl.unit, decl.direction, decl.rolls_forward),
+            )
+            for did, decl in program.deadlines.items()
+        ]
+
+    def measure(self, case: Case) -> dict[str, Measured]:
+        """:func:`deadlines.measure` of every deadline (tests check they agree), with the due
+        date of each anchor date counted once."""
+        out: dict[str, Measured] = {}
+        serial = self.serial
+        for did, decl, anchor_at, event_at, interval_at, counted in self.deadlines:
+            anchor = resolve_parts(case, anchor_at)
+            due: date | None = None
+            status: Status = "unknown"
+            if isinstance(anchor, date):
+                due = _DUES.get((*counted, anchor))
+                if due is None:
+                    if len(_DUES) >= _MEMO_MAX:
+                        _DUES.clear()
+                    due = _DUES[(*counted, anchor)] = due_date(decl, anchor)
+                event = resolve_parts(case, event_at)
+                if isinstance(event, date):
+                    ok = event >= due if decl.direction == "after" else event <= due
+                    status = "met" if ok else "missed"
+            if status == "unknown" and interval_at is not None:
+                interval = resolve_parts(case, interval_at)
+                if isinstance(interval, int) and not isinstance(interval, bool):
+                    status = status_by_interval(decl, interval)
+            m = _MEASURED.get((serial, did, due, status))
+            if m is None:
+                if len(_MEASURED) >= _MEMO_MAX:
+                    _MEASURED.clear()
+                m = _MEASURED[(serial, did, due, status)] = Measured(decl, due, status)
+            out[did] = m
+        return out
+
+    def assumptions(self, case: Case, deadlines: dict[str, Measured], defaults: bool) -> list[int]:
+        out: list[int] = []
+        extend = out.extend
+        for did, by_value in self.timely:
+            extend(by_value[deadlines[did].timely])
+        for parent_path, fields in self.parents:
+            parent: Any = resolve_parts(case, parent_path) if parent_path else case
+            values = parent.__dict__ if isinstance(parent, BaseModel) else {}
+            for name, kind, entries, declared, memo in fields:
+                raw = values.get(name)
+                if kind == _PRESENT:
+                    if raw is not None:
+                        raw = True
+                    elif name in parent.model_fields_set:
+                        raw = False  # written as null: stated absent
+                elif raw is None and name == "filed" and values.get("filed_on") is not None:
+                    raw = True  # a filing date implies the filing
+                lits = memo.get(raw)
+                if lits is None:
+                    if len(memo) >= _FIELD_MEMO_MAX:
+                        memo.clear()
+                    lits = memo[raw] = _field_literals(kind, entries, declared, raw)
+                extend(lits)
+        out.append(self.defaults_lit[defaults])
+        return out
+
+
+def _field_literals(
+    kind: int, entries: list[tuple[Any, Lits]], declared: frozenset[str], raw: Any
+) -> tuple[int, ...]:
+    """The assumptions for one field's value (``None``: unknown)."""
+    out: list[int] = []
+    for value, (yes, no, unknown) in entries:
+        if raw is None:
+            out.append(unknown)
+            continue
+        if kind in (_BOOL, _PRESENT):
+            holds = bool(raw)
+        elif kind == _VALUE:
+            holds = raw == value
+        elif kind == _MEMBER:
+            holds = value in raw
+        elif kind == _OTHER:
+            holds = any(m not in declared for m in raw)
+        else:  # over
+            holds = raw > value
+        out.extend(yes if holds else no)
+    return tuple(out)
+
+
+_PLANS: dict[int, tuple[Program, FactPlan]] = {}
+
+
+def plan_for(program: Program) -> FactPlan:
+    """The fact plan of a program, compiled once (programs live for the process)."""
+    found = _PLANS.get(id(program))
+    if found is None or found[0] is not program:
+        found = _PLANS[id(program)] = (program, FactPlan(program))
+    return found[1]
 
 
 def case_facts(program: Program, case: Case, *, defaults: bool = True) -> CaseFacts:
-    deadlines = {d: measure(decl, case) for d, decl in program.deadlines.items()}
-    declared: dict[str, set[str]] = {}
-    for decl in program.inputs:
-        if decl.kind == "member":
-            declared.setdefault(decl.path, set()).add(str(decl.value))
-    assumptions: list[int] = []
-    known: dict[InputDecl, bool] = {}
-    for decl in program.inputs:
-        value = _value(decl, case, deadlines)
-        if decl.kind == "other" and value is not None:
-            members = resolve(case, decl.path)
-            value = any(m not in declared.get(decl.path, set()) for m in members)
-        lit = program.value_literal[decl.term]
-        unknown = program.unknown_literal[decl.term]
-        if value is None:
-            assumptions.append(unknown)
-        else:
-            known[decl] = value
-            assumptions.append(-unknown)
-            assumptions.append(lit if value else -lit)
-    on = program.defaults_on_literal
-    assumptions.append(on if defaults else -on)
+    plan = plan_for(program)
+    deadlines = plan.measure(case)
+    assumptions = plan.assumptions(case, deadlines, defaults)
+    assumed = set(assumptions)
+    known = {
+        d: program.value_literal[d.term] in assumed
+        for d in program.inputs
+        if -program.unknown_literal[d.term] in assumed
+    }
     return CaseFacts(assumptions, known, deadlines)

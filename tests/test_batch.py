@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from rulepath.cli.main import main
 from rulepath.engine import batch as engine_batch
 from rulepath.engine.api import decide, program_for_case
-from rulepath.engine.batch import BatchDecider, _Plan
+from rulepath.engine.batch import BatchDecider
 from rulepath.engine.casefile import Case, case_from_mapping, load_case
 from rulepath.engine.deadlines import measure
-from rulepath.engine.facts import case_facts
+from rulepath.engine.facts import FactPlan, case_facts
 
 from bench.generate import generate
 from tests.conftest import EXAMPLE
@@ -65,22 +65,28 @@ def test_without_defaults_and_with_explanations() -> None:
     assert "explanation" in explained
 
 
-def test_compiled_facts_are_case_facts() -> None:
-    """The batch's compiled reading of a case gives case_facts' assumptions and deadlines."""
+def test_fact_plan_measures_and_assumes_every_input() -> None:
+    """The compiled reading of a case measures each deadline as deadlines.measure does, and
+    fixes each input exactly once: unknown (open), or known true or false."""
     decider = BatchDecider()
     for data in [*generate(200, seed=31), *generate(200, seed=32, unknown=0.3)]:
         case = case_from_mapping(data)
         compiled = decider.compiled(case)
         shared = program_for_case(case)
         for program in (compiled.program, shared):
-            plan = _Plan(program)
+            plan = FactPlan(program)
             deadlines = plan.measure(case)
             assert deadlines == {d: measure(decl, case) for d, decl in program.deadlines.items()}
             for defaults in (True, False):
+                assumed = set(plan.assumptions(case, deadlines, defaults))
+                for d in program.inputs:
+                    lit, unknown = program.value_literal[d.term], program.unknown_literal[d.term]
+                    if unknown in assumed:
+                        assert lit not in assumed and -lit not in assumed, d
+                    else:
+                        assert -unknown in assumed and (lit in assumed) != (-lit in assumed), d
                 facts = case_facts(program, case, defaults=defaults)
-                assert sorted(plan.assumptions(case, deadlines, defaults)) == sorted(
-                    facts.assumptions
-                )
+                assert sorted(facts.assumptions) == sorted(assumed)
 
 
 # --- the command -----------------------------------------------------------------------------
