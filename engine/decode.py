@@ -400,15 +400,9 @@ def deadline_entries(
     return out
 
 
-_TABLES: dict[int, tuple[Program, Tables]] = {}
-
-
 def tables_for(program: Program) -> Tables:
-    """The decoder's tables of a program, built once (programs live for the process)."""
-    found = _TABLES.get(id(program))
-    if found is None or found[0] is not program:
-        found = _TABLES[id(program)] = (program, Tables(program))
-    return found[1]
+    """The decoder's tables of a program, built once."""
+    return program.derived("decode.tables", Tables)
 
 
 def decode(program: Program, case: Case, facts: CaseFacts, cons: Consequences) -> Decision:

@@ -18,7 +18,7 @@ import clingo
 from pydantic import BaseModel
 
 from .casefile import Case
-from .deadlines import Measured, Status, status_by_interval, due_date
+from .deadlines import Measured, Status, due_date, status_by_interval
 from .paths import resolve_parts
 from .program import DeadlineDecl, InputDecl, Program
 
@@ -214,15 +214,9 @@ def _field_literals(
     return tuple(out)
 
 
-_PLANS: dict[int, tuple[Program, FactPlan]] = {}
-
-
 def plan_for(program: Program) -> FactPlan:
-    """The fact plan of a program, compiled once (programs live for the process)."""
-    found = _PLANS.get(id(program))
-    if found is None or found[0] is not program:
-        found = _PLANS[id(program)] = (program, FactPlan(program))
-    return found[1]
+    """The fact plan of a program, compiled once."""
+    return program.derived("facts.plan", FactPlan)
 
 
 def case_facts(program: Program, case: Case, *, defaults: bool = True) -> CaseFacts:

@@ -7,14 +7,16 @@ is solved under assumptions that fix its known facts (multi-shot solving, no re-
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 import clingo
 
 from .pack import Pack, Version
 
+T = TypeVar("T")
 Direction = Literal["after", "before"]
 Unit = Literal["calendar_days", "court_days"]
 InputKind = Literal["bool", "value", "member", "other", "timely", "over", "present"]
@@ -77,6 +79,15 @@ class Program:
     value_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
     unknown_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
     defaults_on_literal: int = 0
+    # what other modules derive from the program once (decoder tables, fact plan)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def derived(self, key: str, build: Callable[[Program], T]) -> T:
+        """``build(self)``, computed once per program and kept with it."""
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = build(self)
+        return cast(T, value)
 
     def cite(self, cite: str) -> str:
         return self.version.cite(cite)
