@@ -79,52 +79,64 @@ def to_markdown(d: Decision) -> str:
 
 
 def print_text(d: Decision, *, color: bool | None = None) -> None:
-    """A readable, coloured summary (colour and shape both carry the status)."""
-    from rich.console import Console
-    from rich.table import Table
+    """A readable, coloured summary for a terminal. Status is carried by a mark and a word as
+    well as by colour, so it survives a monochrome terminal or a printout."""
+    import click
 
-    console = Console(no_color=color is False, force_terminal=color or None, highlight=False)
-    tri = {True: "[green]✔ yes[/]", False: "[red]✘ no[/]", None: "[yellow]? undetermined[/]"}
-    console.print(
-        f"[bold]{d.case or 'Case'}[/] — {d.rule.pack} {d.rule.version}"
-        + (f" + {', '.join(d.rule.overlays)}" if d.rule.overlays else "")
-        + f" (as of {d.as_of})"
+    def style(text: str, **how: Any) -> str:
+        return click.style(text, **how)
+
+    def dim(text: str) -> str:
+        return style(text, dim=True)
+
+    def echo(line: str) -> None:
+        click.echo(line, color=color)
+
+    tri = {
+        True: style("✔ yes", fg="green"),
+        False: style("✘ no", fg="red"),
+        None: style("? undetermined", fg="yellow"),
+    }
+    marks = {
+        "met": style("✔ met", fg="green"),
+        "unmet": style("✘ unmet", fg="red"),
+        "unknown": style("? unknown", fg="yellow"),
+        "excused": style("- excused", fg="cyan"),
+    }
+    overlays = f" + {', '.join(d.rule.overlays)}" if d.rule.overlays else ""
+    echo(
+        f"{style(d.case or 'Case', bold=True)} — {d.rule.pack} {d.rule.version}{overlays} "
+        f"(as of {d.as_of})"
     )
-    console.print(
-        f"governed: {tri[d.governs]}   route: [bold]{d.route or '?'}[/]   "
+    echo(
+        f"governed: {tri[d.governs]}   route: {style(d.route or '?', bold=True)}   "
         f"ready for hearing: {tri[d.ready_for_hearing]}"
     )
-    console.print(
-        f"disposition: [bold]{d.disposition.recommended or '?'}[/]  "
+    echo(
+        f"disposition: {style(d.disposition.recommended or '?', bold=True)}  "
         f"(consistent: {', '.join(d.disposition.consistent) or '—'})"
     )
-    marks = {
-        "met": "[green]✔ met[/]",
-        "unmet": "[red]✘ unmet[/]",
-        "unknown": "[yellow]? unknown[/]",
-        "excused": "[cyan]- excused[/]",
-    }
-    table = Table("requirement", "status", "cite", box=None, pad_edge=False)
+    width = max((len(r.id) for r in d.requirements), default=0)
     for r in d.requirements:
-        table.add_row(r.id, marks[r.status], r.cite)
-    console.print(table)
+        mark = marks[r.status]
+        pad = " " * (10 - len(click.unstyle(mark)))
+        echo(f"  {r.id.ljust(width)}  {mark}{pad}{dim(r.cite)}")
     for x in d.defects:
-        console.print(f"[red]defect[/] {x.text} [dim]({x.cite})[/]")
+        echo(f"{style('defect', fg='red')} {x.text} {dim(f'({x.cite})')}")
     for e in d.exceptions:
-        console.print(f"exception {e.id}: {tri[e.applies]} [dim]({e.cite})[/] {e.because or ''}")
+        echo(f"exception {e.id}: {tri[e.applies]} {dim(f'({e.cite})')} {e.because or ''}")
     for dl in d.deadlines:
-        console.print(
-            f"deadline {dl.id}: {dl.date or '—'} [{dl.status}] "
-            f"[dim]({dl.cite}; {dl.days} {dl.unit.replace('_', ' ')} {dl.direction} "
-            f"{dl.counted_from})[/]"
-        )
-    for s in d.sanctions:
-        console.print(f"[magenta]exposure[/] {s.against}: {s.text} [dim]({s.cite})[/]")
+        how = f"{dl.days} {dl.unit.replace('_', ' ')} {dl.direction} {dl.counted_from}"
+        echo(f"deadline {dl.id}: {dl.date or '—'} [{dl.status}] {dim(f'({dl.cite}; {how})')}")
+    for sn in d.sanctions:
+        echo(f"{style('exposure', fg='magenta')} {sn.against}: {sn.text} {dim(f'({sn.cite})')}")
     for st in d.next_steps:
-        console.print(f"[bold]next[/] {st.who}: {st.action} [dim]({st.cite})[/]")
+        echo(f"{style('next', bold=True)} {st.who}: {st.action} {dim(f'({st.cite})')}")
     for a in d.assumed:
-        console.print(f"[dim]assumed {a.id} on {a.fact} ({a.cite})[/]")
+        some = "" if a.in_every_completion else " (in some completions)"
+        echo(dim(f"assumed {a.id} on {a.fact} ({a.cite}){some}"))
     for u in d.undetermined:
-        console.print(
-            f"[yellow]undetermined[/] {u.conclusion}: depends on {', '.join(u.depends_on)}"
+        echo(
+            f"{style('undetermined', fg='yellow')} {u.conclusion}: depends on "
+            f"{', '.join(u.depends_on) or '—'}"
         )
