@@ -17,16 +17,11 @@ class InconsistentCase(RulepathError):
 
 @dataclass(frozen=True)
 class Consequences:
+    """Shown atoms in every completion of the unknown facts (``certain``) and in some
+    (``possible``); :class:`decode.View` reads three-valued truth off them."""
+
     certain: frozenset[clingo.Symbol]
     possible: frozenset[clingo.Symbol]
-
-    def truth(self, atom: clingo.Symbol) -> bool | None:
-        """True in every completion, false in every one, or ``None`` (undetermined)."""
-        if atom in self.certain:
-            return True
-        if atom not in self.possible:
-            return False
-        return None
 
 
 def _consequences(
