@@ -59,6 +59,7 @@ from .errors import CaseError, RulepathError
 from .facts import FactPlan, plan_for
 from .pack import Pack, Version, load_pack
 from .program import Program, program_for, program_on, solve_config
+from .solve import inconsistent, solve
 
 ERROR_FORMAT = "rulepath/error-1"
 
@@ -184,30 +185,6 @@ class _Compiled:
 # --- solving ---------------------------------------------------------------------------------
 
 
-def _inconsistent() -> RulepathError:
-    from .solve import InconsistentCase
-
-    return InconsistentCase(
-        "<case>: the stated facts contradict each other under the rule "
-        "(no assignment of the unknown facts satisfies them)"
-    )
-
-
-def _consequences(program: Program, assumptions: list[int], mode: str) -> Sequence[clingo.Symbol]:
-    """What :func:`solve.solve` reads: the last model of a cautious or brave enumeration."""
-    control = program.control
-    solve_config(control).enum_mode = mode
-    last: list[Sequence[clingo.Symbol]] = []
-
-    def on_last(model: clingo.Model) -> None:
-        last.append(model.symbols(shown=True))
-
-    control.solve(assumptions=assumptions, on_last=on_last)
-    if not last:
-        raise _inconsistent()
-    return last[-1]
-
-
 class BatchDecider:
     """Decides cases one after another on programs grounded once per (version, overlays)."""
 
@@ -251,7 +228,7 @@ class BatchDecider:
             assumptions=plan.assumptions(case, deadlines, self.defaults), on_model=on_model
         )
         if not models:
-            raise _inconsistent()
+            raise inconsistent()
         return compiled, deadlines, models
 
     def _two_solves(
@@ -262,8 +239,8 @@ class BatchDecider:
         t = compiled.tables
         program, shared_plan = compiled.shared()
         assumptions = shared_plan.assumptions(case, deadlines, self.defaults)
-        certain = sets_of(t, _consequences(program, assumptions, "cautious"))
-        possible = sets_of(t, _consequences(program, assumptions, "brave"))
+        cons = solve(program, assumptions)
+        certain, possible = sets_of(t, list(cons.certain)), sets_of(t, list(cons.possible))
         return decode_dict(t, case, deadlines, certain, possible, determined=False)
 
     def decide(self, case: Case) -> dict[str, Any]:

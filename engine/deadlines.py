@@ -54,18 +54,21 @@ def due_date(decl: DeadlineDecl, anchor: date) -> date:
     return due
 
 
+def judge(decl: DeadlineDecl, due: date | None, event: object, interval: object) -> Status:
+    """Met, missed or unknown: by the event's date against the due date, else by a known day
+    count between anchor and event."""
+    if due is not None and isinstance(event, date):
+        ok = event >= due if decl.direction == "after" else event <= due
+        return "met" if ok else "missed"
+    if isinstance(interval, int) and not isinstance(interval, bool):
+        return status_by_interval(decl, interval)
+    return "unknown"
+
+
 def measure(decl: DeadlineDecl, case: Case) -> Measured:
     """One deadline on one case (the fact plan measures all of a program's at once)."""
     anchor = resolve(case, decl.anchor)
+    due = due_date(decl, anchor) if isinstance(anchor, date) else None
     event = resolve(case, decl.event)
-    due: date | None = None
-    if isinstance(anchor, date):
-        due = due_date(decl, anchor)
-        if isinstance(event, date):
-            ok = event >= due if decl.direction == "after" else event <= due
-            return Measured(decl, due, "met" if ok else "missed")
-    if decl.interval is not None:
-        interval = resolve(case, decl.interval)
-        if isinstance(interval, int) and not isinstance(interval, bool):
-            return Measured(decl, due, status_by_interval(decl, interval))
-    return Measured(decl, due, "unknown")
+    interval = resolve(case, decl.interval) if decl.interval is not None else None
+    return Measured(decl, due, judge(decl, due, event, interval))

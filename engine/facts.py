@@ -18,7 +18,7 @@ import clingo
 from pydantic import BaseModel
 
 from .casefile import Case
-from .deadlines import Measured, Status, due_date, status_by_interval
+from .deadlines import Measured, Status, due_date, judge
 from .paths import resolve_parts
 from .program import DeadlineDecl, InputDecl, Program
 
@@ -141,21 +141,15 @@ class FactPlan:
         for did, decl, anchor_at, event_at, interval_at, counted in self.deadlines:
             anchor = resolve_parts(case, anchor_at)
             due: date | None = None
-            status: Status = "unknown"
             if isinstance(anchor, date):
                 due = _DUES.get((*counted, anchor))
                 if due is None:
                     if len(_DUES) >= _MEMO_MAX:
                         _DUES.clear()
                     due = _DUES[(*counted, anchor)] = due_date(decl, anchor)
-                event = resolve_parts(case, event_at)
-                if isinstance(event, date):
-                    ok = event >= due if decl.direction == "after" else event <= due
-                    status = "met" if ok else "missed"
-            if status == "unknown" and interval_at is not None:
-                interval = resolve_parts(case, interval_at)
-                if isinstance(interval, int) and not isinstance(interval, bool):
-                    status = status_by_interval(decl, interval)
+            event = resolve_parts(case, event_at) if due is not None else None
+            interval = resolve_parts(case, interval_at) if interval_at is not None else None
+            status = judge(decl, due, event, interval)
             m = _MEASURED.get((serial, did, due, status))
             if m is None:
                 if len(_MEASURED) >= _MEMO_MAX:

@@ -28,14 +28,3 @@ def resolve_parts(case: BaseModel, parts: tuple[str, ...]) -> Any:
 def resolve(case: BaseModel, path: str) -> Any:
     """The value at a dotted ``path``; ``None`` when unknown."""
     return resolve_parts(case, tuple(path.split(".")))
-
-
-def stated_null(case: BaseModel, path: str) -> bool:
-    """Whether the case file wrote ``null`` at ``path`` explicitly (not merely left it out)."""
-    head, _, last = path.rpartition(".")
-    parent = resolve(case, head) if head else case
-    return (
-        isinstance(parent, BaseModel)
-        and last in parent.model_fields_set
-        and getattr(parent, last, None) is None
-    )

@@ -100,20 +100,14 @@ def _str(sym: clingo.Symbol) -> str:
     return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
-def build_program(
-    pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True
-) -> Program:
-    """Ground the pack once; read its declarations. ``show=False`` keeps every atom visible
-    (used by the explainer, which needs all of ``holds/1``)."""
+def build_program(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
+    """Ground the pack once; read its declarations. Besides show.lp's outputs, the inputs that
+    hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them."""
     files = pack.program_files(version, overlays)
     control = clingo.Control(["--warn=none"])
     for path in files:
         control.load(str(path))
-    if not show:
-        # A program part that shows everything holds/1 concludes, besides show.lp's outputs.
-        control.add("explain", [], "#show holds/1. #show in(T) : holds(T), inputterm(T).")
-    else:
-        control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
+    control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
     control.ground([("base", []), ("explain", [])])
     solve_config(control).models = "0"
     program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
@@ -228,16 +222,14 @@ def solve_config(control: clingo.Control) -> Any:
     return control.configuration.solve
 
 
-_CACHE: dict[tuple[str, str, tuple[str, ...], bool], Program] = {}
+_CACHE: dict[tuple[str, str, tuple[str, ...]], Program] = {}
 
 
-def program_for(
-    pack: Pack, version: Version, overlays: tuple[str, ...], *, show: bool = True
-) -> Program:
+def program_for(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
     """The grounded program for (pack, version, overlays), built once per process."""
-    key = (pack.id, version.id, overlays, show)
+    key = (pack.id, version.id, overlays)
     program = _CACHE.get(key)
     if program is None:
-        program = build_program(pack, version, overlays, show=show)
+        program = build_program(pack, version, overlays)
         _CACHE[key] = program
     return program

@@ -40,13 +40,17 @@ def _consequences(
     return last[-1]
 
 
+def inconsistent() -> InconsistentCase:
+    return InconsistentCase(
+        "<case>: the stated facts contradict each other under the rule "
+        "(no assignment of the unknown facts satisfies them)"
+    )
+
+
 def solve(program: Program, assumptions: list[int]) -> Consequences:
     certain = _consequences(program, assumptions, "cautious")
     if certain is None:
-        raise InconsistentCase(
-            "<case>: the stated facts contradict each other under the rule "
-            "(no assignment of the unknown facts satisfies them)"
-        )
+        raise inconsistent()
     possible = _consequences(program, assumptions, "brave")
     assert possible is not None
     return Consequences(certain, possible)

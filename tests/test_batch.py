@@ -12,12 +12,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 from rulepath.cli.main import main
-from rulepath.engine import batch as engine_batch
 from rulepath.engine.api import decide, program_for_case
 from rulepath.engine.batch import BatchDecider
 from rulepath.engine.casefile import Case, case_from_mapping, load_case
 from rulepath.engine.deadlines import measure
 from rulepath.engine.facts import FactPlan, case_facts
+from rulepath.engine.solve import inconsistent
 
 from bench.generate import generate
 from tests.conftest import EXAMPLE
@@ -216,7 +216,7 @@ def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_inconsistent_facts_are_an_error_record(monkeypatch: pytest.MonkeyPatch) -> None:
     def contradict(self: BatchDecider, case: Case) -> Any:
-        raise engine_batch._inconsistent()
+        raise inconsistent()
 
     monkeypatch.setattr(BatchDecider, "decide_json", contradict)
     code, out, _ = run("-", input=_jsonl(GOOD[:1]))
