@@ -69,22 +69,23 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         if not ok:
             bad.append(f"{label}: got {got!r}")
 
+    def members(label: str, present: str, absent: str | None, actual: set[str]) -> None:
+        """Every id listed under ``present`` is in ``actual``; none under ``absent`` is."""
+        for x in expect.get(present, []):
+            want(f"{label} {x}", x in actual, sorted(actual))
+        for x in expect.get(absent, []) if absent else []:
+            want(f"no {label} {x}", x not in actual, sorted(actual))
+
     for key in ("route", "governs", "ready_for_hearing"):
         if key in expect:
             want(f"{key} == {expect[key]!r}", decision[key] == expect[key], decision[key])
     if "disposition" in expect:
         got = decision["disposition"]["recommended"]
         want(f"disposition == {expect['disposition']!r}", got == expect["disposition"], got)
-    consistent = set(decision["disposition"]["consistent"])
-    for d in expect.get("consistent", []):
-        want(f"consistent contains {d}", d in consistent, sorted(consistent))
-    for d in expect.get("not_consistent", []):
-        want(f"consistent lacks {d}", d not in consistent, sorted(consistent))
-    defects = _ids(decision["defects"])
-    for d in expect.get("defects", []):
-        want(f"defect {d}", d in defects, sorted(defects))
-    for d in expect.get("no_defects", []):
-        want(f"no defect {d}", d not in defects, sorted(defects))
+    members(
+        "consistent", "consistent", "not_consistent", set(decision["disposition"]["consistent"])
+    )
+    members("defect", "defects", "no_defects", _ids(decision["defects"]))
     reqs = {r["id"]: r["status"] for r in decision["requirements"]}
     for rid, status in expect.get("requirements", {}).items():
         want(f"requirement {rid} is {status}", reqs.get(rid, "absent") == status, reqs.get(rid))
@@ -93,18 +94,14 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         want(
             f"exception {eid} applies={applies}", excs.get(eid, "absent") == applies, excs.get(eid)
         )
-    sanctions = {f"{s['against']}:{s['ground']}" for s in decision["sanctions"]}
-    for s in expect.get("sanctions", []):
-        want(f"sanction {s}", s in sanctions, sorted(sanctions))
     by_key = {f"{s['against']}:{s['ground']}": s for s in decision["sanctions"]}
+    members("sanction", "sanctions", "no_sanctions", set(by_key))
     for key, cite in expect.get("sanction_cites", {}).items():
         got = by_key.get(key, {}).get("cite")
         want(f"cite of sanction {key} == {cite!r}", got == cite, got)
     for key, flag in expect.get("sanction_discretionary", {}).items():
         got = by_key.get(key, {}).get("discretionary")
         want(f"sanction {key} discretionary == {flag}", got == flag, got)
-    for s in expect.get("no_sanctions", []):
-        want(f"no sanction {s}", s not in sanctions, sorted(sanctions))
     deadlines = {d["id"]: d for d in decision["deadlines"]}
     for did, fields in expect.get("deadlines", {}).items():
         got = deadlines.get(did)
@@ -115,17 +112,11 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> list[str]:
             want(f"deadline {did}.{k} == {v!r}", str(got[k]) == str(v), got[k])
     for did in expect.get("no_deadlines", []):
         want(f"deadline {did} does not apply", did not in deadlines, sorted(deadlines))
-    assumed = _ids(decision["assumed"])
-    for a in expect.get("assumed", []):
-        want(f"assumed {a}", a in assumed, sorted(assumed))
-    for a in expect.get("not_assumed", []):
-        want(f"not assumed {a}", a not in assumed, sorted(assumed))
-    undetermined = {u["conclusion"] for u in decision["undetermined"]}
-    for u in expect.get("undetermined", []):
-        want(f"undetermined {u}", u in undetermined, sorted(undetermined))
-    steps = {s["id"] for s in decision["next_steps"]}
-    for s in expect.get("next_steps", []):
-        want(f"next step {s}", s in steps, sorted(steps))
+    members("assumed", "assumed", "not_assumed", _ids(decision["assumed"]))
+    members(
+        "undetermined", "undetermined", None, {u["conclusion"] for u in decision["undetermined"]}
+    )
+    members("next step", "next_steps", None, _ids(decision["next_steps"]))
     cites = {
         x["id"]: x["cite"]
         for key in ("defects", "requirements", "exceptions")
