@@ -7,14 +7,12 @@ format and the consistency of the facts with each other: there is no legal logic
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, get_args
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -29,10 +27,10 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from .documents import DOCUMENT, load_json, load_yaml, one_line
 from .errors import CaseError
 
 FORMAT_ID = "rulepath/case-1"
-DOCUMENT = "<document>"
 
 MotionKind = Literal[
     "compel", "protective_order", "quash", "sanctions", "other_discovery", "not_discovery"
@@ -339,75 +337,6 @@ class Case(_Model):
 
 # --- loading -------------------------------------------------------------------------
 
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-
-
-class _CaseLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings (pydantic checks them and names the field),
-    takes only true/false as booleans (not yes/no/on/off) and rejects duplicate keys."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
-                    )
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_TIMESTAMP_TAG, _BOOL_TAG)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_CaseLoader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def _timestamp_as_str(loader: _CaseLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-_CaseLoader.add_constructor(_TIMESTAMP_TAG, _timestamp_as_str)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _load_yaml(text: str, source: str | None) -> object:
-    try:
-        return yaml.load(text, Loader=_CaseLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = e.problem or e.context or "cannot parse"
-        raise CaseError(DOCUMENT, f"malformed YAML{where}: {_one_line(problem)}", source) from None
-    except yaml.YAMLError as e:
-        raise CaseError(DOCUMENT, f"malformed YAML: {_one_line(str(e))}", source) from None
-
-
-def _load_json(text: str, source: str | None) -> object:
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise CaseError(DOCUMENT, f"malformed JSON: duplicate key {key!r}", source)
-            result[key] = value
-        return result
-
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
-    except json.JSONDecodeError as e:
-        raise CaseError(
-            DOCUMENT, f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg}", source
-        ) from None
-
-
 def _dotted(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
@@ -470,7 +399,7 @@ def _case_error(error: ErrorDetails, source: str | None) -> CaseError:
         problem = f"{shown} does not match the pattern {ctx.get('pattern')}"
     else:
         problem = error["msg"]
-    return CaseError(_dotted(loc) or DOCUMENT, _one_line(problem), source)
+    return CaseError(_dotted(loc) or DOCUMENT, one_line(problem), source)
 
 
 def case_from_mapping(data: object, *, source: str | None = None) -> Case:
@@ -490,7 +419,7 @@ def parse_case(
     """Parse a case from YAML or JSON text; without `fmt`, text starting with `{` is JSON."""
     if fmt is None:
         fmt = "json" if text.lstrip().startswith("{") else "yaml"
-    data = _load_json(text, source) if fmt == "json" else _load_yaml(text, source)
+    data = load_json(text, source) if fmt == "json" else load_yaml(text, source)
     return case_from_mapping(data, source=source)
 
 
@@ -502,7 +431,7 @@ def load_case(path: str | Path) -> Case:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise CaseError("<file>", f"cannot read: {_one_line(str(e))}", str(path)) from None
+        raise CaseError("<file>", f"cannot read: {one_line(str(e))}", str(path)) from None
     suffix = path.suffix.lower()
     fmt: Literal["yaml", "json"] | None = (
         "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
