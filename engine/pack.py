@@ -133,3 +133,8 @@ def load_pack(pack_id: str | None = None) -> Pack:
         versions=versions,
         overlays=overlays,
     )
+
+
+def pack_ids() -> list[str]:
+    """The ids of every rule pack the engine can load."""
+    return sorted(_PACK_DIRS)
