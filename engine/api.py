@@ -14,10 +14,15 @@ from .program import Program, program_for
 from .solve import Consequences, solve
 
 
+def as_of_for(case: Case) -> date:
+    """The day a case is decided as of: its ``as_of``, else today (the output reports it)."""
+    return case.as_of or date.today()
+
+
 def program_for_case(case: Case) -> Program:
+    """The one program of the case's pack, version (by ``as_of`` or forced) and overlays."""
     pack = load_pack(case.rule)
-    as_of = case.as_of or date.today()
-    version = pack.version_for(as_of, case.rule_version)
+    version = pack.version_for(as_of_for(case), case.rule_version)
     return program_for(pack, version, tuple(case.overlays))
 
 
@@ -37,7 +42,7 @@ def decide(case: Case | str | Path, *, defaults: bool = True, explain: bool = Tr
     if not isinstance(case, Case):
         case = load_case(case)
     program, facts, consequences = load_and_solve(case, defaults=defaults)
-    decision = decode(program, case, facts, consequences)
+    decision = decode(program, case, as_of_for(case), facts, consequences)
     vars(decision).update(_case=case, _defaults=defaults)  # for _repr_svg_; not in to_dict
     if explain:
         from .explain import explain_decision

@@ -2,26 +2,20 @@
 
 The output of :meth:`BatchDecider.decide` is exactly ``decide(case, explain=False).to_dict(
 explanation=False)`` (tests/test_batch.py checks this on random populations); only the way to
-it is shorter:
+it is shorter. Batch is not a second engine: it solves on the one program of each (version,
+overlays) that :func:`program.program_for` grounds for every command, and reads it through
+the one reader and decoder.
 
-* **One solve for a determined case.** Each (version, overlays) gets a second grounding of the
-  pack, a *batch variant*: show.lp's ``#show`` statements are left out and the program shows
-  and projects (``--project=project``) only ``batch_out/1``, the atoms the decoder reads. One
-  solve under the case's assumptions then enumerates at most two models: one projected model
-  means every conclusion the decision reports holds in every completion of the unknown facts
-  (cautious = brave on what is read), so the second solve is not needed. Two models fall back
-  to the cautious and brave solves on the shared program (:func:`program.program_for`).
-* **Decoding is the engine's one decoder** (:func:`decode.decode_dict`), which works on plain
-  strings read once per program and per model.
+* **One solve for a determined case** (:func:`solve.solve_determined`): a first model, and
+  whether any completion of the unknown facts differs from it on what a decision reads
+  (``read/1`` of the output vocabulary). None does: every conclusion the decision reports
+  holds in every completion, so the cautious and brave solves are not needed.
 * **The case's facts are read by a compiled plan** per program: each field path is resolved
   once per case, each deadline measured once (due dates memoized by anchor date).
 * **A determined decision is assembled from a template** kept per distinct model (bounded):
   only the caption, the date and the deadline dates are the case's own.
 * Batches go in chunks (decided grouped by program, written in input order) to worker
   processes, at most a few chunks in flight: memory stays constant.
-
-No legal condition is written here: decoding is :mod:`decode`'s, and the batch part below
-only names show.lp's vocabulary.
 """
 
 from __future__ import annotations
@@ -38,148 +32,39 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import clingo
-from clingo import ast
 
+from .api import as_of_for
 from .casefile import Case
 from .deadlines import Measured
-from .decision import FORMAT_ID, iso
-from .decode import (
-    FIRED,
-    OUT,
-    Entry,
-    NotDetermined,
-    Sets,
-    Tables,
-    deadline_entries,
-    decode_dict,
-    entry_of,
-    sets_of,
-)
+from .decision import FORMAT_ID
+from .decode import DecodeTables, NotDetermined, deadline_entries, decode_dict, decode_tables
 from .errors import CaseError, RulepathError
 from .facts import FactPlan, plan_for
-from .pack import Pack, Version, load_pack
-from .program import Program, program_for, program_on, solve_config
-from .solve import inconsistent, solve
+from .pack import load_pack
+from .program import Program, program_for
+from .reader import Reading, Sets, sets_of
+from .solve import solve, solve_determined
 
 ERROR_FORMAT = "rulepath/error-1"
-
-# What the decoder reads of a decision's conclusions (the output vocabulary of show.lp), as
-# the atoms of one predicate that the batch variant shows and projects on. A requirement's
-# met/1 is read only where the requirement applies; fired/1 only for the conclusions whose
-# cite the decision reports, and only where the rules concluding one atom carry different
-# cites (the cite reported then depends on which rule fired).
-BATCH_PART = """
-#show.
-#show batch_out/1.
-#project batch_out/1.
-batch_out(governs) :- holds(governs).
-batch_out(ready_for_hearing) :- holds(ready_for_hearing).
-batch_out(route(R)) :- holds(route(R)).
-batch_out(req(Q)) :- holds(req(Q)).
-batch_out(excused(Q)) :- holds(excused(Q)).
-batch_out(met(Q)) :- holds(met(Q)), holds(req(Q)).
-batch_out(exception(E)) :- holds(exception(E)).
-batch_out(exception_fails(E, W)) :- holds(exception_fails(E, W)).
-batch_out(sanction(A, G)) :- holds(sanction(A, G)).
-batch_out(deadline_applies(D)) :- holds(deadline_applies(D)).
-batch_out(consistent(D)) :- holds(consistent(D)).
-batch_out(recommended(D)) :- holds(recommended(D)).
-batch_out(next_step(W, A)) :- holds(next_step(W, A)).
-batch_out(presumed(D)) :- presumed(D).
-batch_cited(req(Q)) :- rule(_, req(Q), _).
-batch_cited(excused(Q)) :- rule(_, excused(Q), _).
-batch_cited(exception(E)) :- rule(_, exception(E), _).
-batch_cited(sanction(A, G)) :- rule(_, sanction(A, G), _).
-batch_cited(next_step(W, A)) :- rule(_, next_step(W, A), _).
-batch_out(fired(R)) :- fired(R), rule(R, H, C), batch_cited(H), rule(_, H, C2), C != C2.
-"""
-
-_SHOW = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
-
 
 _SERIALS = itertools.count()  # compiled programs, numbered (unlike id(), never reused)
 
 
-# --- one program, compiled ----------------------------------------------------------------
-
-
-def _batch_control(pack: Pack, version: Version, overlays: tuple[str, ...]) -> clingo.Control:
-    """The batch variant: the pack's files without their #show statements, plus BATCH_PART."""
-    files = [str(f) for f in pack.program_files(version, overlays)]
-    control = clingo.Control(["--warn=none", "--project=project"])
-    with ast.ProgramBuilder(control) as builder:
-
-        def add(statement: ast.AST) -> None:
-            if statement.ast_type not in _SHOW:
-                builder.add(statement)
-
-        ast.parse_files(files, add)
-    control.add("batch", [], BATCH_PART)
-    control.ground([("base", []), ("batch", [])])
-    solve_config(control).models = "2"  # one model: determined; two: not
-    return control
-
-
 class _Compiled:
-    """Everything the batch needs for one (pack, version, overlays)."""
+    """What the batch keeps of one program: its decoder tables and fact plan."""
 
-    def __init__(self, pack: Pack, version: Version, overlays: tuple[str, ...]) -> None:
-        self.program = program_on(pack, version, overlays, _batch_control(pack, version, overlays))
-        self.control = self.program.control
-        self.tables = Tables(self.program)
-        self.plan = FactPlan(self.program)
-        # The shown atoms of the batch variant are exactly its batch_out/1 atoms: when their
-        # hashes differ, a shown symbol is found by its hash alone (one call into clingo).
-        entries: dict[clingo.Symbol, Entry] = {}
-        for atom in self.control.symbolic_atoms.by_signature("batch_out", 1):
-            entries[atom.symbol] = entry_of(atom.symbol.arguments[0])
-        by_hash = {hash(sym): entry for sym, entry in entries.items()}
-        self.by_hash: dict[int, Entry] | None = by_hash if len(by_hash) == len(entries) else None
-        self.by_symbol = entries
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.tables: DecodeTables = decode_tables(program)
+        self.plan: FactPlan = plan_for(program)
         self.rule_json = _DUMPS(
-            {"pack": pack.id, "version": version.id, "overlays": list(overlays)}
+            {
+                "pack": program.pack.id,
+                "version": program.version.id,
+                "overlays": list(program.overlays),
+            }
         )
         self.serial = next(_SERIALS)  # unique in the process (unlike id(), never reused)
-        self._key = (pack, version, overlays)
-        self._shared: tuple[Program, FactPlan] | None = None
-
-    def key(self, symbols: Sequence[clingo.Symbol]) -> tuple[int, tuple[int, ...]] | None:
-        """A model's identity (symbols are told apart by their hashes, see above)."""
-        if self.by_hash is None:
-            return None
-        return (self.serial, tuple(map(hash, symbols)))
-
-    def sets(self, symbols: Sequence[clingo.Symbol]) -> Sets:
-        """The one model's shown atoms (determined: the same in every completion)."""
-        s = Sets()
-        entries = (
-            [self.by_hash[hash(sym)] for sym in symbols]
-            if self.by_hash is not None
-            else [self.by_symbol[sym] for sym in symbols]
-        )
-        out, names, fired, presumed = s.out, s.names, s.fired, s.presumed
-        for kind, key, name, args in entries:
-            if kind == OUT:
-                out.add(key)
-                group = names.get(name)
-                if group is None:
-                    names[name] = [args]
-                else:
-                    group.append(args)
-            elif kind == FIRED:
-                fired.add(key)
-            else:
-                presumed.add(key)
-        # fired/1 is shown only for rules whose head is an output atom, shown as well
-        s.holds = out
-        return s
-
-    def shared(self) -> tuple[Program, FactPlan]:
-        """The shared program (the one :func:`decide` uses), for cases not determined."""
-        if self._shared is None:
-            program = program_for(*self._key)
-            self._shared = (program, plan_for(program))
-        return self._shared
 
 
 # --- solving ---------------------------------------------------------------------------------
@@ -192,56 +77,67 @@ class BatchDecider:
         self.defaults = defaults
         self.explain = explain
         self._compiled: dict[tuple[str | None, date, str | None, tuple[str, ...]], _Compiled] = {}
-        self._by_version: dict[tuple[str, str, tuple[str, ...]], _Compiled] = {}
         self.one_solve = 0  # cases decided by one solve
         self.two_solves = 0  # cases that needed the cautious and brave solves
 
     def compiled(self, case: Case) -> _Compiled:
         """The compiled program for a case's rule version and overlays."""
-        as_of = case.as_of or date.today()
+        as_of = as_of_for(case)
         key = (case.rule, as_of, case.rule_version, case.overlays)
         compiled = self._compiled.get(key)
         if compiled is None:
             pack = load_pack(case.rule)
             version = pack.version_for(as_of, case.rule_version)
-            vkey = (pack.id, version.id, case.overlays)
-            compiled = self._by_version.get(vkey)
-            if compiled is None:
-                compiled = self._by_version[vkey] = _Compiled(pack, version, case.overlays)
+            program = program_for(pack, version, case.overlays)
+            compiled = program.derived("batch.compiled", _Compiled)
             if len(self._compiled) >= 4096:
                 self._compiled.clear()
             self._compiled[key] = compiled
         return compiled
 
-    def _solve(self, case: Case) -> tuple[_Compiled, dict[str, Measured], list[Any]]:
-        """Solve on the batch variant: at most two projected models."""
+    def _solve(self, case: Case) -> tuple[_Compiled, dict[str, Measured], list[int], Sets | None]:
+        """One solve: the case's model (its shown atoms) when it decides the case, else None."""
         compiled = self.compiled(case)
         plan = compiled.plan
         deadlines = plan.measure(case)
-        models: list[Sequence[clingo.Symbol]] = []
+        assumptions = plan.assumptions(case, deadlines, self.defaults)
+        model: list[Sets] = []
+        reader, read_literal = compiled.tables.reader, compiled.program.read_literal
 
-        def on_model(model: clingo.Model) -> bool:
-            models.append(model.symbols(shown=True))
-            return len(models) < 2
+        def read(symbols: Sequence[clingo.Symbol]) -> list[int]:
+            model.append(sets := sets_of(reader, symbols))
+            return [read_literal[k] for k in sets.read]
 
-        compiled.control.solve(
-            assumptions=plan.assumptions(case, deadlines, self.defaults), on_model=on_model
-        )
-        if not models:
-            raise inconsistent()
-        return compiled, deadlines, models
+        determined = solve_determined(compiled.program, assumptions, read)
+        return compiled, deadlines, assumptions, model[0] if determined else None
 
     def _two_solves(
-        self, compiled: _Compiled, case: Case, deadlines: dict[str, Measured]
+        self,
+        compiled: _Compiled,
+        case: Case,
+        deadlines: dict[str, Measured],
+        assumptions: list[int],
     ) -> dict[str, Any]:
-        """Cautious and brave consequences on the shared program, as :func:`solve.solve`."""
+        """Cautious and brave consequences, as :func:`api.decide` reads them."""
         self.two_solves += 1
-        t = compiled.tables
-        program, shared_plan = compiled.shared()
-        assumptions = shared_plan.assumptions(case, deadlines, self.defaults)
-        cons = solve(program, assumptions)
-        certain, possible = sets_of(t, list(cons.certain)), sets_of(t, list(cons.possible))
-        return decode_dict(t, case, deadlines, certain, possible, determined=False)
+        reading = Reading.of(compiled.program, solve(compiled.program, assumptions))
+        return decode_dict(
+            compiled.tables, case, as_of_for(case), deadlines, reading, determined=False
+        )
+
+    def _determined(
+        self,
+        compiled: _Compiled,
+        case: Case,
+        deadlines: dict[str, Measured],
+        model: Sets,
+    ) -> dict[str, Any]:
+        """The decision of a case whose model is the same in every completion on what a
+        decision reads (raises NotDetermined if a conclusion it reports is not after all)."""
+        reading = Reading(compiled.tables.reader, model, model)
+        return decode_dict(
+            compiled.tables, case, as_of_for(case), deadlines, reading, determined=True
+        )
 
     def decide(self, case: Case) -> dict[str, Any]:
         """The decision as ``decide(case, explain=...).to_dict(explanation=...)`` gives it."""
@@ -249,42 +145,35 @@ class BatchDecider:
             from .api import decide
 
             return decide(case, defaults=self.defaults, explain=True).to_dict(explanation=True)
-        compiled, deadlines, models = self._solve(case)
-        if len(models) == 1:
-            sets = compiled.sets(models[0])
+        compiled, deadlines, assumptions, model = self._solve(case)
+        if model is not None:
             try:
-                decision = decode_dict(
-                    compiled.tables, case, deadlines, sets, sets, determined=True
-                )
+                decision = self._determined(compiled, case, deadlines, model)
             except NotDetermined:
                 pass
             else:
                 self.one_solve += 1
                 return decision
-        return self._two_solves(compiled, case, deadlines)
+        return self._two_solves(compiled, case, deadlines, assumptions)
 
     def decide_json(self, case: Case) -> bytes:
         """:meth:`decide` as one line of JSON. A determined decision is assembled from a
         template kept per distinct model (the case's caption, date and deadline dates go in)."""
         if self.explain:
             return _DUMPS(self.decide(case))
-        compiled, deadlines, models = self._solve(case)
-        if len(models) == 1:
-            key = compiled.key(models[0])
-            template = _TEMPLATES.get(key) if key is not None else None
+        compiled, deadlines, assumptions, model = self._solve(case)
+        if model is not None:
+            key = (compiled.serial, frozenset(model.read))
+            template = _TEMPLATES.get(key)
             if template is None:
-                sets = compiled.sets(models[0])
                 try:
-                    decision = decode_dict(
-                        compiled.tables, case, deadlines, sets, sets, determined=True
-                    )
+                    decision = self._determined(compiled, case, deadlines, model)
                 except NotDetermined:
-                    return _DUMPS(self._two_solves(compiled, case, deadlines))
+                    return _DUMPS(self._two_solves(compiled, case, deadlines, assumptions))
                 template = _template(decision)
-                if key is not None:
-                    if len(_TEMPLATES) >= _TEMPLATES_MAX:
-                        del _TEMPLATES[next(iter(_TEMPLATES))]  # the oldest
-                    _TEMPLATES[key] = template
+                if len(_TEMPLATES) >= _TEMPLATES_MAX:
+                    del _TEMPLATES[next(iter(_TEMPLATES))]  # the oldest
+                _TEMPLATES[key] = template
             self.one_solve += 1
             body1, applied, body2 = template
             return b"".join(
@@ -294,7 +183,7 @@ class BatchDecider:
                     b',"rule":',
                     compiled.rule_json,
                     b',"as_of":',
-                    _DUMPS(iso(case.as_of) or ""),
+                    _DUMPS(as_of_for(case).isoformat()),
                     b",",
                     body1,
                     b',"deadlines":',
@@ -304,7 +193,7 @@ class BatchDecider:
                     b"}",
                 )
             )
-        return _DUMPS(self._two_solves(compiled, case, deadlines))
+        return _DUMPS(self._two_solves(compiled, case, deadlines, assumptions))
 
 
 def _dumps() -> Callable[[Any], bytes]:
@@ -332,10 +221,10 @@ _BODY1 = (
     "sanctions",
     "assumed",
 )
-_BODY2 = ("disposition", "next_steps", "undetermined")
+_BODY2 = ("disposition", "next_steps", "undetermined", "conflicts")
 # Determined decisions by (program, model): what does not depend on the case's caption, date
 # and deadline dates, as JSON. Bounded: the oldest goes first.
-_TEMPLATES: dict[tuple[int, tuple[int, ...]], tuple[bytes, list[str], bytes]] = {}
+_TEMPLATES: dict[tuple[int, frozenset[str]], tuple[bytes, list[str], bytes]] = {}
 _TEMPLATES_MAX = 2048
 
 

@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 FORMAT_ID = "rulepath/decision-1"
 Status = Literal["met", "unmet", "unknown", "excused"]
+# What a consequence does, as the pack declares it (force/3): a bar to hearing the motion, a
+# choice the court may make, something the court must do, or a matter of dates only.
+Force = Literal["bar", "discretion", "mandatory", "calendar"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Defect:
     id: str
     cite: str
     text: str
+    force: Force | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Requirement:
     id: str
     cite: str
     status: Status
+    force: Force | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Sanction:
     cite: str
     discretionary: bool
     text: str
+    force: Force | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,23 @@ class Undetermined:
     depends_on: list[str]
 
 
+@dataclass(frozen=True)
+class ConflictRule:
+    value: str
+    rule: str
+    cite: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A conclusion the output vocabulary allows at most once that the rules draw twice or
+    more in every completion: a conflict in the rules, never hidden as "undetermined"."""
+
+    conclusion: str
+    values: list[str]
+    rules: list[ConflictRule]
+
+
 @dataclass
 class Decision:
     """What the rule says about one case. ``to_dict()`` is the JSON contract."""
@@ -108,6 +131,7 @@ class Decision:
     disposition: Disposition = field(default_factory=lambda: Disposition(None, []))
     next_steps: list[NextStep] = field(default_factory=list)
     undetermined: list[Undetermined] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     explanation: dict[str, Any] | None = None
 
     def to_dict(self, *, explanation: bool = True) -> dict[str, Any]:
@@ -137,6 +161,12 @@ class Decision:
             disposition=Disposition(disposition["recommended"], list(disposition["consistent"])),
             next_steps=[NextStep(**x) for x in data["next_steps"]],
             undetermined=[Undetermined(**x) for x in data["undetermined"]],
+            conflicts=[
+                Conflict(
+                    c["conclusion"], list(c["values"]), [ConflictRule(**x) for x in c["rules"]]
+                )
+                for c in data.get("conflicts", ())
+            ],
             explanation=data.get("explanation"),
         )
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import clingo
 
-from .decode import View, input_path
 from .facts import CaseFacts
 from .program import Program, RuleDecl
+from .reader import Reading
 from .solve import Consequences
 
 F = clingo.Function
@@ -23,8 +23,8 @@ class Explainer:
     def __init__(self, program: Program, facts: CaseFacts, cons: Consequences) -> None:
         self.program = program
         self.facts = facts
-        self.view = View(program, cons)
-        self.presumed = {a.arguments[0] for a in cons.certain if a.name == "presumed"}
+        self.view = Reading.of(program, cons)
+        self.presumed = [self.view.tables.decl[d] for d in sorted(self.view.certain.presumed)]
 
     # -- leaves ---------------------------------------------------------------
     def _fact(self, term: clingo.Symbol, holds: bool | None) -> Node:
@@ -32,14 +32,13 @@ class Explainer:
         value = {True: "true", False: "false", None: "unknown"}[holds]
         node: Node = {
             "conclusion": f"{term} = {value}",
-            "cite": f"fact:{input_path(program, term)}",
+            "cite": f"fact:{program.input_path(program.input_by_term[term])}",
         }
-        for d in self.presumed:
-            decl = program.rules[d]
+        for decl in self.presumed:
             target = decl.head.arguments[0] if decl.head.name == "neg" else decl.head
             if target == term:
                 node["cite"] = program.cite(decl.cite)
-                node["assumed"] = str(d)
+                node["assumed"] = str(decl.id)
         return node
 
     # -- why ------------------------------------------------------------------
@@ -48,7 +47,8 @@ class Explainer:
         truth = self.view.truth(term)
         if term in program.input_by_term:
             return self._fact(term, truth)
-        rules = self.view.fired(term) or self.view.fired(term, certain=False)
+        key = str(term)
+        rules = self.view.rules_concluding(key) or self.view.rules_concluding(key, certain=False)
         if not rules or depth > MAX_DEPTH:
             return (
                 self.why_not(term, depth)
@@ -116,9 +116,26 @@ class Explainer:
         return self.why(term) if truth is not False else self.why_not(term)
 
 
+def _quiet(code: clingo.MessageCode, message: str) -> None:
+    """clingo's parser reports to stderr by default; the error raised says it in one line."""
+
+
 def parse_atom(text: str) -> clingo.Symbol:
-    """An atom named on the command line (``ready_for_hearing``, ``route(affidavit)``)."""
-    return clingo.parse_term(text)
+    """An atom named on the command line (``ready_for_hearing``, ``route(affidavit)``).
+
+    Raises ``ValueError`` for anything else: text clingo cannot parse, or a term that is not
+    an atom (a number such as ``7``, a string, ``#inf``, a tuple such as ``(a,b)``).
+    """
+    try:
+        symbol = clingo.parse_term(text, logger=_quiet)
+    except (RuntimeError, ValueError):
+        # RuntimeError: a syntax error. ValueError: clingo cannot even report the error for
+        # non-ASCII text (its message is cut inside a UTF-8 character: UnicodeDecodeError),
+        # nor take text with a lone surrogate (an undecodable byte on the command line).
+        raise ValueError(f"not an atom: {text!r}") from None
+    if symbol.type != clingo.SymbolType.Function or not symbol.name:
+        raise ValueError(f"not an atom: {text!r} (expected a name such as ready_for_hearing)")
+    return symbol
 
 
 def explain_decision(program: Program, facts: CaseFacts, cons: Consequences) -> Node:
@@ -149,13 +166,14 @@ def explain_case(
         return explain_decision(program, facts, cons)
     text = why if why is not None else why_not
     assert text is not None
+    option = "--why" if why is not None else "--why-not"
     try:
         atom = parse_atom(text)
-    except RuntimeError as error:
-        raise RulepathError(f"--why/--why-not: not an atom: {text!r}") from error
+    except ValueError as error:
+        raise RulepathError(f"{option}: {error}") from None
     known = atom in program.rules_by_head or atom in program.input_by_term
     if not known:
         heads = sorted({str(h) for h in program.rules_by_head if h.name == atom.name})
         hint = f" (did you mean one of: {', '.join(heads[:8])})" if heads else ""
-        raise RulepathError(f"--why/--why-not: no rule concludes {text!r}{hint}")
+        raise RulepathError(f"{option}: no rule concludes {text!r}{hint}")
     return explainer.why(atom) if why is not None else explainer.why_not(atom)

@@ -25,12 +25,12 @@ import clingo
 import networkx as nx
 
 from .casefile import Case, load_case
-from .decode import View
 from .draw import most_common, render, subdivision, to_dot, to_json, to_mermaid
 from .errors import CaseError, RulepathError
 from .facts import CaseFacts
 from .pack import Pack, load_pack
 from .program import InputDecl, Program, RuleDecl, program_for
+from .reader import Reading
 from .solve import Consequences
 
 __all__ = [
@@ -49,24 +49,6 @@ __all__ = [
 
 F = clingo.Function
 
-# The output vocabulary's functors and the category (shape) of the nodes they head.
-CATEGORY = {
-    "req": "requirement",
-    "met": "requirement",
-    "unmet": "requirement",
-    "excused": "requirement",
-    "defect": "requirement",
-    "route": "route",
-    "exception": "exception",
-    "exception_fails": "exception",
-    "excepted": "exception",
-    "deadline_applies": "deadline",
-    "notice_period": "deadline",
-    "sanction": "sanction",
-    "consistent": "disposition",
-    "recommended": "disposition",
-    "next_step": "next step",
-}
 # Rows of a requirement's box, in this order, and how each is called there.
 REQUIREMENT_ROWS = {"req": "applies", "met": "met", "unmet": "unmet", "excused": "excused"}
 CASE_FILE = "case file"
@@ -143,7 +125,7 @@ class _Builder:
             return node
         rules = [r for r in p.rules_by_head.get(term, []) if not r.is_default]
         cites = sorted({self.cite(r) for r in rules})
-        category = CATEGORY.get(term.name, "conclusion")
+        category = p.categories.get(term.name, "conclusion").replace("_", " ")
         attrs: dict[str, Any] = {
             "kind": "term", "category": category, "label": words(term), "detail": "",
             "cites": cites, "rules": sorted(str(r.id) for r in rules),
@@ -297,33 +279,12 @@ def rule_graph(program: Program) -> Any:
 # --- one case on it ----------------------------------------------------------------------
 
 
-def _three(certain: bool, possible: bool) -> bool | None:
-    return True if certain else (None if possible else False)
-
-
-def _rule_state(rule: str, cons: Consequences, presumption: bool) -> bool | None:
-    atom = F("presumed" if presumption else "fired", [clingo.parse_term(rule)])
-    return _three(atom in cons.certain, atom in cons.possible)
-
-
-def _requirement_status(states: dict[str, bool | None]) -> str:
-    if states.get("excused"):
-        return "excused"
-    if states.get("req") is False:
-        return "not applicable"
-    if states.get("unmet") and states.get("req"):
-        return "unmet"
-    if states.get("met") and states.get("req"):
-        return "met"
-    return "unknown"
-
-
 def annotate(graph: Any, program: Program, facts: CaseFacts, cons: Consequences) -> Any:
     """Put one case's evaluation on a rule graph (in place): every node's ``state`` (True,
     False or None for undetermined; for rules, whether they fire), every edge's ``state``
     (``active``, ``clear``, ``missing``, ``blocking``, ``unknown`` or ``inactive``), each
     requirement's status, the governing route and the recommended disposition."""
-    view = View(program, cons)
+    view = Reading.of(program, cons)
     known = {d.term: v for d, v in facts.known.items()}
     g = graph
     for node, data in g.nodes(data=True):
@@ -340,16 +301,17 @@ def annotate(graph: Any, program: Program, facts: CaseFacts, cons: Consequences)
             if badge is not None:
                 data["badge"] = f"{badge}: {', '.join(words(a) for a in term.arguments)}"
         else:
-            data["state"] = _rule_state(data["rule"], cons, data["kind"] == "presumption")
+            rule = data["rule"]
+            data["state"] = (
+                view.presumed(rule) if data["kind"] == "presumption" else view.fired(rule)
+            )
     for u, v, data in g.edges(data=True):
-        data["state"] = _edge_state(g, u, v, data, cons)
+        data["state"] = _edge_state(g, u, v, data, view)
     _mark_path(g)
-    statuses: dict[str, dict[str, bool | None]] = defaultdict(dict)
-    for node, data in g.nodes(data=True):
-        if data.get("category") == "requirement" and data.get("group"):
-            statuses[data["group"]][node.partition("(")[0]] = data["state"]
-    for gid, states in statuses.items():
-        g.graph["groups"][gid]["status"] = _requirement_status(states)
+    for gid, group in g.graph["groups"].items():
+        kind, _, name = gid.partition(":")
+        if kind == "requirement":
+            group["status"] = view.requirement_status(name) or "not applicable"
     return g
 
 
@@ -377,13 +339,13 @@ def _mark_path(g: Any) -> None:
         data.setdefault("path", False)
 
 
-def _edge_state(g: Any, u: str, v: str, data: dict[str, Any], cons: Consequences) -> str:
+def _edge_state(g: Any, u: str, v: str, data: dict[str, Any], view: Reading) -> str:
     src: bool | None = g.nodes[u]["state"]
     if data["kind"] == "presumes":
         return {True: "active", False: "inactive", None: "unknown"}[src]
     target = g.nodes[v]
     if target["kind"] == "term":  # a one-premise rule drawn as this edge
-        states = [_rule_state(r, cons, False) for r in data["rules"]]
+        states = [view.fired(r) for r in data["rules"]]
         fired = True if any(states) else (False if all(s is False for s in states) else None)
         head_false = target["state"] is False
     else:

@@ -6,7 +6,7 @@ is solved under assumptions that fix its known facts (multi-shot solving, no re-
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +58,20 @@ class RuleDecl:
     is_default: bool = False
 
 
+@dataclass(frozen=True)
+class OutputDecl:
+    """One conclusion of the output vocabulary (``output/5`` in logic/core/output.lp)."""
+
+    name: str
+    arity: int
+    key: str  # where the decision reports it
+    cardinality: Literal["one", "at_most_one", "any"]
+    category: str  # the kind of node it heads in the decision graph
+
+
+Force = Literal["bar", "discretion", "mandatory", "calendar"]
+
+
 @dataclass
 class Program:
     """The grounded program of one pack version with its overlays, and what it declares."""
@@ -71,6 +85,10 @@ class Program:
     deadlines: dict[str, DeadlineDecl] = field(default_factory=dict)
     thresholds: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     requirements: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (cite, defect)
+    outputs: dict[str, OutputDecl] = field(default_factory=dict)  # by name
+    categories: dict[str, str] = field(default_factory=dict)  # predicate name -> graph category
+    # "requirement(Q)", "sanction(G)", "disposition(D)" -> (force, cite as declared)
+    forces: dict[str, tuple[Force, str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     rules: dict[clingo.Symbol, RuleDecl] = field(default_factory=dict)
     rules_by_head: dict[clingo.Symbol, list[RuleDecl]] = field(default_factory=dict)
@@ -79,6 +97,10 @@ class Program:
     value_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
     unknown_literal: dict[clingo.Symbol, int] = field(default_factory=dict)
     defaults_on_literal: int = 0
+    # solver literals of read/1, what a decision reads (see solve.solve_determined), and by
+    # the text of what is read
+    read_literals: list[int] = field(default_factory=list)
+    read_literal: dict[str, int] = field(default_factory=dict)
     # what other modules derive from the program once (decoder tables, fact plan)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -95,14 +117,28 @@ class Program:
     def text(self, key: str) -> str:
         return self.texts.get(key, key.replace("_", " "))
 
+    def force(self, item: str) -> tuple[Force, str] | None:
+        """The declared force of ``requirement(Q)``, ``sanction(G)`` or ``disposition(D)`` and
+        its cite in this version's numbering."""
+        found = self.forces.get(item)
+        return None if found is None else (found[0], self.cite(found[1]))
+
+    def input_path(self, decl: InputDecl) -> str:
+        """Where an input comes from: its case-file path, or for a measured deadline the event's
+        path with the deadline's id."""
+        if decl.kind == "timely":
+            deadline = self.deadlines[str(decl.value)]
+            return f"{deadline.event} ({deadline.id})"
+        return decl.path
+
 
 def _str(sym: clingo.Symbol) -> str:
     return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
 def build_program(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
-    """Ground the pack once; read its declarations. Besides show.lp's outputs, the inputs that
-    hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them."""
+    """Ground the pack once; read its declarations. Besides the output vocabulary, the inputs
+    that hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them."""
     files = pack.program_files(version, overlays)
     control = clingo.Control(["--warn=none"])
     for path in files:
@@ -110,17 +146,6 @@ def build_program(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Pr
     control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
     control.ground([("base", []), ("explain", [])])
     solve_config(control).models = "0"
-    program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
-    _read_declarations(program)
-    return program
-
-
-def program_on(
-    pack: Pack, version: Version, overlays: tuple[str, ...], control: clingo.Control
-) -> Program:
-    """A Program around a Control the caller loaded and grounded itself (a variant of the
-    pack's program, e.g. the batch one in :mod:`batch`), with the same declarations read."""
-    files = pack.program_files(version, overlays)
     program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
     _read_declarations(program)
     return program
@@ -185,6 +210,18 @@ def _read_declarations(p: Program) -> None:
         p.requirements[_str(s.arguments[0])] = (_str(s.arguments[1]), _str(s.arguments[2]))
     for s in _facts(ctl, "text", 2):
         p.texts[_str(s.arguments[0])] = _str(s.arguments[1])
+    for s in _facts(ctl, "output", 5):
+        o_name, o_arity, o_key, o_card, o_cat = s.arguments
+        decl = OutputDecl(
+            o_name.name, o_arity.number, _str(o_key), cast(Any, o_card.name), o_cat.name
+        )
+        p.outputs[decl.name] = decl
+        p.categories[decl.name] = decl.category
+    for s in _facts(ctl, "category", 2):
+        p.categories[s.arguments[0].name] = s.arguments[1].name
+    for s in _facts(ctl, "force", 3):
+        item, force, f_cite = s.arguments
+        p.forces[str(item)] = (cast(Force, force.name), _str(f_cite))
 
     ifs: dict[clingo.Symbol, list[clingo.Symbol]] = defaultdict(list)
     unlesses: dict[clingo.Symbol, list[clingo.Symbol]] = defaultdict(list)
@@ -207,6 +244,9 @@ def _read_declarations(p: Program) -> None:
         p.unknown_literal[d.term] = _literal(ctl, unknown)
     defaults_on = clingo.Function("holds", [clingo.Function("defaults_on")])
     p.defaults_on_literal = _literal(ctl, defaults_on)
+    for a in ctl.symbolic_atoms.by_signature("read", 1):
+        p.read_literal[str(a.symbol.arguments[0])] = a.literal
+    p.read_literals = list(p.read_literal.values())
 
 
 def _literal(ctl: clingo.Control, atom: clingo.Symbol) -> int:
@@ -222,14 +262,22 @@ def solve_config(control: clingo.Control) -> Any:
     return control.configuration.solve
 
 
-_CACHE: dict[tuple[str, str, tuple[str, ...]], Program] = {}
+# Grounded programs, least recently used first. Bounded: a stream of distinct overlay lists
+# cannot grow memory without end (a program holds a grounded clingo Control, a few MB).
+CACHE_SIZE = 16
+_CACHE: OrderedDict[tuple[str, str, tuple[str, ...]], Program] = OrderedDict()
 
 
 def program_for(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
-    """The grounded program for (pack, version, overlays), built once per process."""
+    """The grounded program for (pack, version, overlays): built once, kept while it is among
+    the :data:`CACHE_SIZE` most recently used."""
     key = (pack.id, version.id, overlays)
     program = _CACHE.get(key)
     if program is None:
         program = build_program(pack, version, overlays)
         _CACHE[key] = program
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
     return program
