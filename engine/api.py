@@ -21,7 +21,7 @@ def as_of_for(case: Case) -> date:
 
 def program_for_case(case: Case) -> Program:
     """The one program of the case's pack, version (by ``as_of`` or forced) and overlays."""
-    pack = load_pack(case.rule)
+    pack = load_pack(case.pack)
     version = pack.version_for(as_of_for(case), case.rule_version)
     return program_for(pack, version, tuple(case.overlays))
 

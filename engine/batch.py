@@ -83,10 +83,10 @@ class BatchDecider:
     def compiled(self, case: Case) -> _Compiled:
         """The compiled program for a case's rule version and overlays."""
         as_of = as_of_for(case)
-        key = (case.rule, as_of, case.rule_version, case.overlays)
+        key = (case.pack, as_of, case.rule_version, case.overlays)
         compiled = self._compiled.get(key)
         if compiled is None:
-            pack = load_pack(case.rule)
+            pack = load_pack(case.pack)
             version = pack.version_for(as_of, case.rule_version)
             program = program_for(pack, version, case.overlays)
             compiled = program.derived("batch.compiled", _Compiled)

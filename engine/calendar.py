@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "Direction",
     "ServiceMethod",
     "Unit",
     "add_service_days",
+    "check_in_range",
     "count",
     "is_court_day",
     "is_legal_holiday",
@@ -38,6 +41,19 @@ _SATURDAY = 5  # date.weekday(): Monday == 0 ... Saturday == 5, Sunday == 6
 _SERVICE_DAYS = 3
 _SERVICE_ADDS_DAYS: frozenset[str] = frozenset({"mail", "clerk", "consent"})
 _SERVICE_METHODS: frozenset[str] = _SERVICE_ADDS_DAYS | {"electronic", "hand"}
+
+# The years the holidays library knows the US calendar for (holidays.US.start_year and
+# end_year: 1777 and 2100 in holidays 0.109; tests/test_calendar.py checks them against the
+# installed library). Outside them it answers "no holiday" without a word, and near years 1
+# and 9999 date arithmetic overflows, so no day outside them is judged.
+_COVERED_FIRST = date(1777, 1, 1)
+_COVERED_LAST = date(2100, 12, 31)
+
+# The dates a case may give, and the anchors periods are counted from: the covered years less
+# a year at each end, so that any period counted from them (the packs count at most a few
+# weeks, then roll past weekends and holidays) still ends on a day the calendar can judge.
+FIRST_DAY = date(1778, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 # The library's holidays for these years are cached on disk, keyed by the library's version:
@@ -100,6 +116,22 @@ def _federal_holidays(year: int) -> frozenset[date]:
     return frozenset(_library_holidays(year).get(year, set()))
 
 
+def check_in_range(d: date) -> None:
+    """Raise ``ValueError`` if ``d`` is outside ``FIRST_DAY..LAST_DAY``, the dates a case may
+    give and periods may be counted from."""
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise ValueError(f"{d} is outside the calendar's range {FIRST_DAY}..{LAST_DAY}")
+
+
+def _check_covered(d: date) -> None:
+    """Raise ``ValueError`` if the holidays library does not know ``d``'s year."""
+    if not _COVERED_FIRST <= d <= _COVERED_LAST:
+        raise ValueError(
+            f"{d} is outside the years the holiday calendar covers "
+            f"({_COVERED_FIRST}..{_COVERED_LAST})"
+        )
+
+
 def is_legal_holiday(d: date) -> bool:
     """Return True if ``d`` is a "legal holiday" under FRCP 6(a)(6).
 
@@ -122,7 +154,10 @@ def is_legal_holiday(d: date) -> bool:
     * One-off days the President closes federal offices by executive order (e.g. some Christmas
       Eves, national days of mourning), which 6(a)(6)(B) may reach. The library keeps those in a
       separate "government" category mixed with half-day closings, so they are left out.
+
+    Raises ``ValueError`` for a day outside the years the library covers (1777-2100).
     """
+    _check_covered(d)
     return d in _federal_holidays(d.year)
 
 
@@ -131,7 +166,11 @@ def is_court_day(d: date) -> bool:
 
     This is the "day that is not a Saturday, Sunday, or legal holiday" of FRCP 6(a)(1)(C) and
     6(a)(5), with legal holidays as in :func:`is_legal_holiday` (FRCP 6(a)(6)).
+
+    Raises ``ValueError`` for a day outside the years the library covers (1777-2100), even a
+    Saturday: the range is the calendar's, not the day's.
     """
+    _check_covered(d)
     return d.weekday() < _SATURDAY and not is_legal_holiday(d)
 
 
@@ -160,7 +199,9 @@ def count(anchor: date, days: int, unit: Unit, direction: Direction) -> date:
       days" is counted. The result is then itself a court day, so no end-of-period adjustment is
       needed.
 
-    Raises ``ValueError`` for a negative ``days`` or an unknown ``unit`` or ``direction``.
+    Raises ``ValueError`` for a negative ``days``, an unknown ``unit`` or ``direction``, an
+    ``anchor`` outside ``FIRST_DAY..LAST_DAY`` (:func:`check_in_range`), or a period that would
+    run past the years the holidays library covers.
     """
     if days < 0:
         raise ValueError(f"days must be >= 0, got {days}")
@@ -168,8 +209,10 @@ def count(anchor: date, days: int, unit: Unit, direction: Direction) -> date:
         raise ValueError(f"unknown unit: {unit!r}")
     if direction not in ("after", "before"):
         raise ValueError(f"unknown direction: {direction!r}")
+    check_in_range(anchor)
     if days == 0:
         return anchor
+    _check_period(anchor, days, direction)
 
     step = _ONE_DAY if direction == "after" else -_ONE_DAY
     if unit == "calendar_days":
@@ -182,6 +225,17 @@ def count(anchor: date, days: int, unit: Unit, direction: Direction) -> date:
         if is_court_day(d):
             remaining -= 1
     return d
+
+
+def _check_period(anchor: date, days: int, direction: Direction) -> None:
+    """Refuse a period whose calendar-day end is past the covered years (a court-day period
+    ends later still), before any date arithmetic can overflow or a loop run for long."""
+    end = anchor.toordinal() + (days if direction == "after" else -days)
+    if not _COVERED_FIRST.toordinal() <= end <= _COVERED_LAST.toordinal():
+        raise ValueError(
+            f"{days} days {direction} {anchor} runs outside the years the holiday calendar "
+            f"covers ({_COVERED_FIRST}..{_COVERED_LAST})"
+        )
 
 
 def add_service_days(d: date, served_by: ServiceMethod) -> date:
@@ -200,10 +254,12 @@ def add_service_days(d: date, served_by: ServiceMethod) -> date:
     the new last day. ``d`` is expected to be a court day already (the output of :func:`count`);
     it is not adjusted for the non-adding methods.
 
-    Raises ``ValueError`` for an unknown ``served_by``.
+    Raises ``ValueError`` for an unknown ``served_by``, or a ``d`` (or a day it moves to)
+    outside the years the holidays library covers.
     """
     if served_by not in _SERVICE_METHODS:
         raise ValueError(f"unknown service method: {served_by!r}")
     if served_by not in _SERVICE_ADDS_DAYS:
         return d
+    _check_covered(d)  # before adding days: date.max + 3 days would overflow
     return _roll(d + timedelta(days=_SERVICE_DAYS), _ONE_DAY)

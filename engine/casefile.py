@@ -1,17 +1,25 @@
-"""The case file format `rulepath/case-1` (spec/case-format.md): models and loading.
+"""Case files (spec/case-format.md): the case model of each rule pack, and loading.
 
-Every fact is optional and `None` means *unknown*, which is not the same as `False`;
-lists are `None` when unknown and `()` when known to be empty. The models check only the
-format and the consistency of the facts with each other: there is no legal logic here.
+The pack owns its case fields (its ``case.toml``, read by :mod:`schema`); this module builds
+the pack's model from those declarations plus the fields every pack shares (``format``,
+``as_of``, ``rule``, ``caption``, ``court``, ``docket``, ``judge``, ``overlays``,
+``rule_version``, ``expected``). Which pack a case belongs to is read first: its ``rule``, else
+the pack for its ``court``, else the default pack.
+
+Every fact is optional and `None` means *unknown*, which is not the same as `False`; lists are
+`None` when unknown and `()` when known to be empty. The models check only the format and the
+consistency of the facts with each other: there is no legal logic here.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -23,23 +31,21 @@ from pydantic import (
     StrictStr,
     StringConstraints,
     ValidationError,
+    create_model,
+    field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .documents import DOCUMENT, load_json, load_yaml, one_line
+from . import calendar
+from .documents import DOCUMENT, one_line, parse_document
 from .errors import CaseError
+from .schema import CaseSchema, CheckSpec, FieldSpec
 
 FORMAT_ID = "rulepath/case-1"
 
-MotionKind = Literal[
-    "compel", "protective_order", "quash", "sanctions", "other_discovery", "not_discovery"
-]
-Relief = Literal["compel", "protect", "quash", "sanctions", "expenses", "other"]
-MovingParty = Literal["plaintiff", "defendant", "non_party"]
-Served = Literal["none", "partial", "complete"]
-RespondingTo = Literal["request", "order", "initial_disclosures"]
-ConferenceMode = Literal["in_person", "telephone", "video", "written"]
+# The evaluation vocabulary of the shared case format (an `expected` block): the same for
+# every pack, except the routes, which each pack declares.
 Disposition = Literal[
     "granted",
     "granted_in_part",
@@ -51,14 +57,6 @@ Disposition = Literal[
     "other",
 ]
 Sanctions = Literal["none", "imposed", "denied", "deferred"]
-Route = Literal[
-    "joint_statement",
-    "affidavit",
-    "exception_total_failure",
-    "exception_sanctions_only",
-    "waived",
-    "not_governed",
-]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -77,21 +75,27 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _problem(message: str, field: str | None = None) -> PydanticCustomError:
+def _problem(message: str, field: str | int | None = None) -> PydanticCustomError:
     """An error with a finished message; `field` is appended to the error's location."""
     return PydanticCustomError("rulepath", "{message}", {"message": message, "field": field})
 
 
 def _iso_date(value: object) -> object:
-    """Accept a `datetime.date` or a `YYYY-MM-DD` string, and nothing else."""
+    """Accept a `datetime.date` or a `YYYY-MM-DD` string within the calendar's range."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise _problem(f"not a valid date: {_show(value)}") from None
-    raise _problem(f"not a valid date: {_show(value)} (expected YYYY-MM-DD)")
+    else:
+        raise _problem(f"not a valid date: {_show(value)} (expected YYYY-MM-DD)")
+    try:
+        calendar.check_in_range(day)
+    except ValueError as error:
+        raise _problem(str(error)) from None
+    return day
 
 
 def _empty_if_null(value: object) -> object:
@@ -101,7 +105,6 @@ def _empty_if_null(value: object) -> object:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
-RuleId = Annotated[str, StringConstraints(strict=True, pattern=r"^frcp-\d+[a-z]?$")]
 
 
 def _section(model: type[BaseModel]) -> BeforeValidator:
@@ -112,227 +115,247 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Motion(_Model):
-    """The discovery motion.
-
-    Project extension: `notice_days`, the days from filing to the noticed hearing, for
-    orders that give only the interval. With both dates it must agree with them.
-    """
-
-    kind: MotionKind | None = None
-    rules: tuple[RuleId, ...] | None = None
-    relief: tuple[Relief, ...] | None = None
-    moving_party: MovingParty | None = None
-    movant_pro_se: StrictBool | None = None
-    movant_incarcerated: StrictBool | None = None
-    filed_on: IsoDate | None = None
-    served_by_mail: StrictBool | None = None
-    hearing_on: IsoDate | None = None
-    notice_days: NonNegativeInt | None = None
-    ex_parte: StrictBool | None = None
-    filed_with_joint_statement: StrictBool | None = None
-
-    @model_validator(mode="after")
-    def _dates_agree(self) -> Self:
-        if self.filed_on is None or self.hearing_on is None:
-            return self
-        if self.hearing_on < self.filed_on:
-            raise _problem(
-                f"{self.hearing_on} is before filed_on {self.filed_on}",
-                "hearing_on",
-            )
-        days = (self.hearing_on - self.filed_on).days
-        if self.notice_days is not None and self.notice_days != days:
-            raise _problem(
-                f"is {self.notice_days} but filed_on {self.filed_on} to hearing_on "
-                f"{self.hearing_on} is {days} days",
-                "notice_days",
-            )
-        return self
-
-
-class Opponent(_Model):
-    """The party opposing the motion."""
-
-    pro_se: StrictBool | None = None
-    contributed: StrictBool | None = None
-
-
-class Schedule(_Model):
-    """What the case's scheduling order says."""
-
-    discovery_cutoff: IsoDate | None = None
-    motion_cutoff: IsoDate | None = None
-    motion_after_cutoff: StrictBool | None = None
-    lr251_waived: StrictBool | None = None
-    conference_reimposed: StrictBool | None = None
-
-
-class Conference(_Model):
-    """The conference of counsel.
-
-    Project extension: `informal_with_court`, the court's informal discovery conference
-    (or a call to the courtroom deputy) took place before the motion; used by the
-    `informal-conference-first` overlay.
-    """
-
-    held: StrictBool | None = None
-    modes: tuple[ConferenceMode, ...] | None = None
-    adequate: StrictBool | None = None
-    after_motion_filed: StrictBool | None = None
-    movant_effort: StrictBool | None = None
-    opponent_refused: StrictBool | None = None
-    informal_with_court: StrictBool | None = None
-
-
-class Responses(_Model):
-    """The discovery responses the motion is about."""
-
-    served: Served | None = None
-    to: RespondingTo | None = None
-
-
-class _FiledDocument(_Model):
-    """A document that may have been filed: `filed_on` implies `filed`."""
-
-    filed: StrictBool | None = None
-    filed_on: IsoDate | None = None
-
-    @property
-    def is_filed(self) -> bool | None:
-        """True if filed (a date implies it), False if not, None if unknown."""
-        if self.filed or self.filed_on is not None:
-            return True
-        return self.filed
-
-    @model_validator(mode="after")
-    def _filed_agrees_with_date(self) -> Self:
-        if self.filed is False and self.filed_on is not None:
-            raise _problem(f"is false but filed_on gives a date ({self.filed_on})", "filed")
-        return self
-
-
-class JointStatementContents(_Model):
-    """What the joint statement contains."""
-
-    conference_details: StrictBool | None = None
-    nature_of_action: StrictBool | None = None
-    contentions: StrictBool | None = None
-    items_in_full: StrictBool | None = None
-
-
-class JointStatement(_FiledDocument):
-    """The Joint Statement re Discovery Disagreement, L.R. 251(c).
-
-    Project extensions: `days_before_hearing` (days from filing the statement to the
-    motion's hearing, for orders that give only the interval; with both dates it must
-    agree with them) and `pages` (for the page-limit overlay).
-    """
-
-    days_before_hearing: StrictInt | None = None
-    compliant: StrictBool | None = None
-    signed_by_all: StrictBool | None = None
-    single_document: StrictBool | None = None
-    pages: NonNegativeInt | None = None
-    contains: Annotated[JointStatementContents, _section(JointStatementContents)] = Field(
-        default_factory=JointStatementContents
-    )
-    opponent_refused_to_sign: StrictBool | None = None
-    refusal_good_cause: StrictBool | None = None
-    separate_briefs_filed: StrictBool | None = None
-
-
-class AffidavitContents(_Model):
-    """What the affidavit contains."""
-
-    efforts: StrictBool | None = None
-    issues: StrictBool | None = None
-    contentions: StrictBool | None = None
-    items_in_full: StrictBool | None = None
-
-
-class Affidavit(_FiledDocument):
-    """The movant's affidavit, L.R. 251(d).
-
-    Project extension: `contains` (efforts, issues, contentions, items_in_full).
-    """
-
-    contains: Annotated[AffidavitContents, _section(AffidavitContents)] = Field(
-        default_factory=AffidavitContents
-    )
-
-
-class ResponseToExceptionMotion(_FiledDocument):
-    """The responding party's opposition to a motion under L.R. 251(e)."""
-
-
 class Expected(_Model):
-    """What the court actually did (evaluation files only; the engine ignores it).
+    """What the court actually did (evaluation files only; the engine ignores it when deciding).
 
-    Project extension: `court_treated_ready`, the court cleared the motion for the
-    merits without ruling on them yet.
+    Project extension: `court_treated_ready`, the court cleared the motion for the merits
+    without ruling on them yet. `route` takes the routes the case's pack declares.
     """
 
-    source: StrictStr | None = None
-    decided_on: IsoDate | None = None
-    judge: StrictStr | None = None
-    disposition: Disposition | None = None
-    merits_reached: StrictBool | None = None
-    route: Route | None = None
-    grounds: tuple[StrictStr, ...] | None = None
-    sanctions: Sanctions | None = None
-    ordered_to_confer: StrictBool | None = None
-    court_treated_ready: StrictBool | None = None
-    note: StrictStr | None = None
+    source: StrictStr | None = Field(None, description="Where the order was read.")
+    decided_on: IsoDate | None = Field(None, description="The day the order was made.")
+    judge: StrictStr | None = Field(None, description="The judge who made the order.")
+    disposition: Disposition | None = Field(None, description="What the court did.")
+    merits_reached: StrictBool | None = Field(
+        None, description="The court ruled on the substance of the discovery dispute."
+    )
+    route: StrictStr | None = Field(
+        None, description="The route the court treated as governing, if clear."
+    )
+    grounds: tuple[StrictStr, ...] | None = Field(
+        None, description="The clauses the court relied on, as courts cite them."
+    )
+    sanctions: Sanctions | None = Field(None, description="What became of sanctions.")
+    ordered_to_confer: StrictBool | None = Field(
+        None, description="The court ordered the parties to confer."
+    )
+    court_treated_ready: StrictBool | None = Field(
+        None,
+        description="Project extension: the court cleared the motion for the merits without "
+        "ruling on them yet.",
+    )
+    note: StrictStr | None = Field(None, description="Why the court ruled so, in our words.")
 
 
 class Case(_Model):
-    """One discovery motion, as a court or a party found the facts (`rulepath/case-1`).
+    """One case (`rulepath/case-1`): the fields every pack shares. Each pack's model
+    (:func:`case_model`) adds that pack's sections; a section that is absent or null is
+    empty, all its facts unknown."""
 
-    A section that is absent or null is empty: all its facts are unknown. The project
-    extensions to the spec are `motion.notice_days`, `conference.informal_with_court`,
-    `joint_statement.days_before_hearing`, `joint_statement.pages`, `affidavit.contains`
-    and `expected.court_treated_ready`; see each model.
-    """
+    pack_id: ClassVar[str] = ""  # the pack whose model this is
 
-    format: Literal["rulepath/case-1"]
-    as_of: IsoDate | None = None
-    rule: StrictStr | None = None
-    caption: StrictStr | None = None
-    court: StrictStr | None = None
-    docket: StrictStr | None = None
-    judge: StrictStr | None = None
-    overlays: tuple[StrictStr, ...] = ()
-    motion: Annotated[Motion, _section(Motion)] = Field(default_factory=Motion)
-    opponent: Annotated[Opponent, _section(Opponent)] = Field(default_factory=Opponent)
-    schedule: Annotated[Schedule, _section(Schedule)] = Field(default_factory=Schedule)
-    conference: Annotated[Conference, _section(Conference)] = Field(default_factory=Conference)
-    responses: Annotated[Responses, _section(Responses)] = Field(default_factory=Responses)
-    joint_statement: Annotated[JointStatement, _section(JointStatement)] = Field(
-        default_factory=JointStatement
+    format: Literal["rulepath/case-1"] = Field(description="The case format: rulepath/case-1.")
+    as_of: IsoDate | None = Field(
+        None,
+        description="The date of evaluation; selects the rule version in force (default: "
+        "today, which the decision then reports).",
     )
-    affidavit: Annotated[Affidavit, _section(Affidavit)] = Field(default_factory=Affidavit)
-    response_to_exception_motion: Annotated[
-        ResponseToExceptionMotion, _section(ResponseToExceptionMotion)
-    ] = Field(default_factory=ResponseToExceptionMotion)
-    rule_version: StrictStr | None = None
-    expected: Expected | None = None
+    rule: StrictStr | None = Field(
+        None,
+        description="The rule pack id (default: the pack for the court, else the default "
+        "pack).",
+    )
+    caption: StrictStr | None = Field(None, description="The case's caption.")
+    court: StrictStr | None = Field(None, description="The court, e.g. E.D. Cal.")
+    docket: StrictStr | None = Field(None, description="The docket number.")
+    judge: StrictStr | None = Field(None, description="The judge deciding the motion.")
+    overlays: tuple[StrictStr, ...] = Field(
+        (), description="Ids of the court-specific modifications to apply (each at most once)."
+    )
+    rule_version: StrictStr | None = Field(
+        None,
+        description="Force a version of the rule where the court applied one other than the "
+        "version in force on as_of.",
+    )
+    expected: Expected | None = Field(
+        None, description="What the court actually did (evaluation files only)."
+    )
 
-    @model_validator(mode="after")
-    def _joint_statement_interval_agrees(self) -> Self:
-        filed_on = self.joint_statement.filed_on
-        hearing_on = self.motion.hearing_on
-        given = self.joint_statement.days_before_hearing
-        if filed_on is None or hearing_on is None or given is None:
-            return self
-        days = (hearing_on - filed_on).days
-        if given != days:
-            raise _problem(
-                f"is {given} but joint_statement.filed_on {filed_on} to motion.hearing_on "
-                f"{hearing_on} is {days} days",
-                "joint_statement.days_before_hearing",
+    @field_validator("overlays")
+    @classmethod
+    def _each_overlay_once(cls, overlays: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for i, overlay in enumerate(overlays):
+            if overlay in seen:
+                raise _problem(f"{_show(overlay)} is listed twice", i)
+            seen.add(overlay)
+        return overlays
+
+    @property
+    def pack(self) -> str:
+        """The id of the pack this case is decided under."""
+        return type(self).pack_id
+
+
+# --- a pack's model, built from its declarations -----------------------------------------
+
+
+def _annotation(spec: FieldSpec) -> Any:
+    if spec.type == "bool":
+        return StrictBool
+    if spec.type == "enum":
+        return Literal[spec.values]
+    if spec.type == "date":
+        return IsoDate
+    if spec.type == "count":
+        return NonNegativeInt
+    if spec.type == "int":
+        return StrictInt
+    if spec.type == "string":
+        return StrictStr
+    member: Any = (
+        Literal[spec.values]
+        if spec.values
+        else Annotated[str, StringConstraints(strict=True, pattern=spec.pattern)]
+    )
+    return tuple[member, ...]
+
+
+def _title(path: str) -> str:
+    return "".join(part.title().replace("_", "") for part in path.split("."))
+
+
+def _implied(fields: list[FieldSpec]) -> Callable[[Any], Any]:
+    """A section's check of its implied fields: a value at ``implied_by`` implies true (the
+    field is filled in), and false beside such a value is an error naming the field."""
+    pairs = [(f.path.rpartition(".")[2], f.implied_by.rpartition(".")[2]) for f in fields
+             if f.implied_by is not None]
+
+    def check(data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name, by in pairs:
+            given = data.get(by)
+            if given is None:
+                continue
+            if data.get(name) is False:
+                raise _problem(f"is false but {by} gives a date ({given})", name)
+            if data.get(name) is None:
+                data = {**data, name: True}
+        return data
+
+    return check
+
+
+def _checks(checks: tuple[CheckSpec, ...]) -> Callable[[Any], Any]:
+    """The case's cross-field checks on dates and day counts."""
+
+    def value(case: Any, path: str) -> Any:
+        node = case
+        for part in path.split("."):
+            node = getattr(node, part, None)
+        return node
+
+    def name(path: str, *others: str) -> str:
+        """A path as an error shows it: without the section when all share one."""
+        section = path.rpartition(".")[0]
+        same = all(o.rpartition(".")[0] == section for o in others)
+        return path.rpartition(".")[2] if same else path
+
+    def check(case: Any) -> Any:
+        for c in checks:
+            given = value(case, c.field)
+            if c.kind == "not_before" and c.earlier is not None:
+                earlier = value(case, c.earlier)
+                if given is not None and earlier is not None and given < earlier:
+                    raise _problem(
+                        f"{given} is before {name(c.earlier, c.field)} {earlier}", c.field
+                    )
+            elif c.start is not None and c.to is not None:
+                start, to = value(case, c.start), value(case, c.to)
+                if given is None or start is None or to is None:
+                    continue
+                days = (to - start).days
+                if given != days:
+                    raise _problem(
+                        f"is {given} but {name(c.start, c.field, c.to)} {start} to "
+                        f"{name(c.to, c.field, c.start)} {to} is {days} days",
+                        c.field,
+                    )
+        return case
+
+    return check
+
+
+def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
+    """The case model of a pack: the shared fields, then the pack's sections (each a model
+    whose fields are the declared ones), with its implied fields and cross-field checks."""
+    by_section: dict[str, list[FieldSpec]] = {}
+    for f in schema.fields:
+        by_section.setdefault(f.path.rpartition(".")[0], []).append(f)
+    models: dict[str, type[BaseModel]] = {}
+    for section in reversed(schema.section_paths()):  # children before parents
+        definitions: dict[str, Any] = {}
+        for f in by_section.get(section, ()):
+            definitions[f.path.rpartition(".")[2]] = (
+                _annotation(f) | None,
+                Field(None, description=f.description),
             )
-        return self
+        for child, model in models.items():
+            if child.rpartition(".")[0] == section:
+                definitions[child.rpartition(".")[2]] = _section_field(model, schema, child)
+        validators = {}
+        if any(f.implied_by for f in by_section.get(section, ())):
+            validators["implied"] = model_validator(mode="before")(
+                _implied(by_section[section])
+            )
+        models[section] = create_model(
+            _title(section),
+            __base__=_Model,
+            __doc__=schema.sections.get(section) or None,
+            __validators__=validators,  # type: ignore[arg-type]
+            **definitions,
+        )
+    top = {s: _section_field(m, schema, s) for s, m in models.items() if "." not in s}
+    top = dict(reversed(list(top.items())))  # the order the pack declares them
+    expected: Any = Expected
+    if schema.routes:
+        expected = create_model(
+            "Expected",
+            __base__=Expected,
+            route=(Literal[schema.routes] | None, Field(None, description=(
+                "The route the court treated as governing, if clear."
+            ))),
+        )
+    model = create_model(
+        f"Case_{_title(pack_id.replace('-', '_'))}",
+        __base__=Case,
+        __doc__=Case.__doc__,
+        __validators__={  # type: ignore[arg-type]
+            "checks": model_validator(mode="after")(_checks(schema.checks))
+        },
+        expected=(expected | None, Field(None, description="What the court actually did "
+                                          "(evaluation files only).")),
+        **top,
+    )
+    model.pack_id = pack_id
+    return model
+
+
+def _section_field(model: type[BaseModel], schema: CaseSchema, path: str) -> Any:
+    return (
+        Annotated[model, _section(model)],
+        Field(default_factory=model, description=schema.sections.get(path) or None),
+    )
+
+
+@cache
+def case_model(pack_id: str | None = None) -> type[Case]:
+    """The case model of a pack (the default pack when None), built once."""
+    from .pack import load_pack
+
+    pack = load_pack(pack_id)
+    return build_case_model(pack.id, pack.case_schema())
 
 
 # --- loading -------------------------------------------------------------------------
@@ -347,9 +370,9 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model found at the path `loc` from `Case`, if any."""
-    model: type[BaseModel] = Case
+def _model_at(top: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model found at the path `loc` from the case model `top`, if any."""
+    model: type[BaseModel] = top
     for part in loc:
         field = model.model_fields.get(str(part))
         if field is None:
@@ -362,7 +385,7 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _case_error(error: ErrorDetails, source: str | None) -> CaseError:
+def _case_error(top: type[BaseModel], error: ErrorDetails, source: str | None) -> CaseError:
     """Turn one pydantic error into a one-line CaseError naming the field."""
     loc = tuple(error["loc"])
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx", {})
@@ -377,7 +400,7 @@ def _case_error(error: ErrorDetails, source: str | None) -> CaseError:
     elif kind == "missing":
         problem = "required field is missing"
     elif kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(top, loc[:-1])
         allowed = ", ".join(model.model_fields) if model else "?"
         problem = f"unknown field (allowed: {allowed})"
     elif kind == "literal_error":
@@ -402,15 +425,34 @@ def _case_error(error: ErrorDetails, source: str | None) -> CaseError:
     return CaseError(_dotted(loc) or DOCUMENT, one_line(problem), source)
 
 
+def _pack_of(data: dict[Any, Any], source: str | None) -> str:
+    """The pack a case belongs to: its `rule`, else the pack for its `court`, else the default
+    pack. An empty or unknown `rule` is refused (it would silently select another pack)."""
+    from .pack import default_pack_id, pack_ids
+
+    rule = data.get("rule")
+    if rule is None or not isinstance(rule, str):
+        court = data.get("court")
+        return default_pack_id(court if isinstance(court, str) else None)
+    known = ", ".join(pack_ids())
+    if not rule.strip():
+        raise CaseError("rule", f"is empty: name a rule pack (known: {known})", source)
+    if rule not in pack_ids():
+        raise CaseError("rule", f"unknown rule pack {_show(rule)} (known: {known})", source)
+    return rule
+
+
 def case_from_mapping(data: object, *, source: str | None = None) -> Case:
-    """Validate already-parsed data (a mapping) as a case; raise CaseError if it is not one."""
+    """Validate already-parsed data (a mapping) as a case of its pack; raise CaseError if it
+    is not one."""
     if not isinstance(data, dict):
         got = "an empty document" if data is None else _show(data)
         raise CaseError(DOCUMENT, f"expected a mapping at the top level, got {got}", source)
+    model = case_model(_pack_of(data, source))
     try:
-        return Case.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
-        raise _case_error(e.errors()[0], source) from None
+        raise _case_error(model, e.errors()[0], source) from None
 
 
 def parse_case(
@@ -419,7 +461,7 @@ def parse_case(
     """Parse a case from YAML or JSON text; without `fmt`, text starting with `{` is JSON."""
     if fmt is None:
         fmt = "json" if text.lstrip().startswith("{") else "yaml"
-    data = load_json(text, source) if fmt == "json" else load_yaml(text, source)
+    data = parse_document(text, fmt, source)
     return case_from_mapping(data, source=source)
 
 
@@ -439,12 +481,15 @@ def load_case(path: str | Path) -> Case:
     return parse_case(text, fmt=fmt, source=str(path))
 
 
-def case_json_schema() -> dict[str, Any]:
-    """The JSON Schema of `rulepath/case-1` (as the loader validates it)."""
-    schema = Case.model_json_schema()
+def case_json_schema(pack_id: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of a pack's case files (the default pack's when None), as the loader
+    validates them; every field carries its description."""
+    model = case_model(pack_id)
+    schema = model.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": FORMAT_ID,
         **schema,
         "title": FORMAT_ID,
+        "x-rulepath-pack": model.pack_id,
     }

@@ -173,8 +173,6 @@ class FactPlan:
                         raw = True
                     elif name in parent.model_fields_set:
                         raw = False  # written as null: stated absent
-                elif raw is None and name == "filed" and values.get("filed_on") is not None:
-                    raw = True  # a filing date implies the filing
                 lits = memo.get(raw)
                 if lits is None:
                     if len(memo) >= _FIELD_MEMO_MAX:

@@ -1,18 +1,33 @@
-"""Rule packs: their manifest (``pack.toml``), versions by date, overlays, and program files."""
+"""Rule packs: found by their manifests (``pack.toml``), with versions by date, overlays,
+program files and case schema.
+
+Packs are discovered, never listed in Python: every folder of the installed ``logic/`` with a
+``pack.toml``, and every pack in the folders a user names (the ``RULEPATH_PACK_PATH``
+environment variable, ``os.pathsep``-separated, or :func:`add_pack_path`, which the CLI's
+``--pack-path`` calls). A folder on the path is a pack (it has a ``pack.toml``) or holds packs.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .errors import CaseError
+from .errors import CaseError, PackError
 
-DEFAULT_PACK = "edcal-lr251"
-_PACK_DIRS = {"edcal-lr251": "edcal_lr251"}
+if TYPE_CHECKING:
+    from .schema import CaseSchema
+
+PACK_PATH_ENV = "RULEPATH_PACK_PATH"
+# The core every pack's program is built on, loaded before the pack's own main file (a pack
+# in logic/ also includes them, so that it runs under plain clingo; clingo loads a file once).
+CORE_FILES = ("interpreter.lp", "requirements.lp", "output.lp")
+_EXTRA_PATHS: list[Path] = []
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,10 @@ class Pack:
     main: str
     versions: tuple[Version, ...]
     overlays: dict[str, Overlay] = field(hash=False)
+    courts: tuple[str, ...] = ()  # the courts for which it is the default pack
+    default: bool = False  # the pack for a case that names neither rule nor a known court
+    schema_file: str = "case.toml"
+    sources: str = ""
 
     def version_for(self, as_of: date, forced: str | None = None) -> Version:
         """The version in force on ``as_of``, or the one a case forces by id."""
@@ -78,7 +97,7 @@ class Pack:
         for i, overlay_id in enumerate(ids):
             overlay = self.overlays.get(overlay_id)
             if overlay is None:
-                known = ", ".join(sorted(self.overlays))
+                known = ", ".join(sorted(self.overlays)) or "none"
                 raise CaseError(
                     f"overlays[{i}]", f"unknown overlay {overlay_id!r} (known: {known})"
                 )
@@ -86,55 +105,130 @@ class Pack:
         return tuple(files)
 
     def program_files(self, version: Version, overlays: tuple[str, ...]) -> tuple[Path, ...]:
-        """The .lp files of one program: main, then the version's files, then overlays."""
-        base = (self.root / self.main,)
+        """The .lp files of one program: the core, main, the version's files, then overlays."""
+        core = tuple(logic_root() / "core" / name for name in CORE_FILES)
+        base = (*core, self.root / self.main)
         return base + tuple(self.root / f for f in version.files) + self.overlay_files(overlays)
+
+    def case_schema(self) -> CaseSchema:
+        """The pack's case fields (its ``case.toml``)."""
+        from .schema import load_schema
+
+        return load_schema(self.root / self.schema_file, self.id)
 
 
 def logic_root() -> Path:
     return Path(str(resources.files("rulepath.logic")))
 
 
+def add_pack_path(path: str | Path) -> None:
+    """Look for packs in ``path`` too (a pack folder, or a folder of packs)."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise PackError(str(path), "not a folder")
+    _EXTRA_PATHS.append(folder.resolve())
+
+
+def _search_path() -> tuple[Path, ...]:
+    env = os.environ.get(PACK_PATH_ENV, "")
+    extra = [Path(p).resolve() for p in env.split(os.pathsep) if p]
+    return (logic_root(), *extra, *_EXTRA_PATHS)
+
+
+def _manifests(folder: Path) -> list[Path]:
+    if (folder / "pack.toml").is_file():
+        return [folder / "pack.toml"]
+    return sorted(folder.glob("*/pack.toml"))
+
+
 @cache
-def load_pack(pack_id: str | None = None) -> Pack:
-    """The pack with this id (the default pack when None)."""
-    pack_id = pack_id or DEFAULT_PACK
-    folder = _PACK_DIRS.get(pack_id)
-    if folder is None:
-        raise CaseError("rule", f"unknown rule pack {pack_id!r} (known: {', '.join(_PACK_DIRS)})")
-    root = logic_root() / folder
-    with (root / "pack.toml").open("rb") as handle:
-        manifest = tomllib.load(handle)
-    versions = tuple(
-        sorted(
-            (
-                Version(
-                    id=v["id"],
-                    in_force_from=date.fromisoformat(v["in_force_from"]),
-                    files=tuple(v.get("files", ())),
-                    cite_rewrite=tuple(v.get("cite_rewrite", {}).items()),
-                    dated_by=v.get("dated_by", ""),
+def _discover(search: tuple[Path, ...]) -> dict[str, Pack]:
+    packs: dict[str, Pack] = {}
+    for folder in search:
+        for manifest in _manifests(folder):
+            pack = _read_manifest(manifest)
+            if pack.id in packs and packs[pack.id].root != pack.root:
+                raise PackError(
+                    pack.id, f"found twice: in {packs[pack.id].root} and in {pack.root}"
                 )
-                for v in manifest["versions"]
-            ),
-            key=lambda v: v.in_force_from,
-        )
-    )
-    overlays = {
-        oid: Overlay(id=oid, file=o["file"], seen_in=o.get("seen_in", ""))
-        for oid, o in manifest.get("overlays", {}).items()
-    }
-    return Pack(
-        id=manifest["id"],
-        title=manifest["title"],
-        court=manifest["court"],
-        root=root,
-        main=manifest["main"],
-        versions=versions,
-        overlays=overlays,
-    )
+            packs[pack.id] = pack
+    return packs
+
+
+def packs() -> dict[str, Pack]:
+    """Every pack found, by id."""
+    return _discover(_search_path())
 
 
 def pack_ids() -> list[str]:
     """The ids of every rule pack the engine can load."""
-    return sorted(_PACK_DIRS)
+    return sorted(packs())
+
+
+def default_pack_id(court: str | None = None) -> str:
+    """The pack for a case that names no rule: the one for its court, else the default."""
+    found = packs()
+    if court is not None:
+        for pack in found.values():
+            if court in pack.courts:
+                return pack.id
+    defaults = sorted(p.id for p in found.values() if p.default)
+    if not defaults:
+        raise PackError("rule", "no default rule pack is installed: name one with rule")
+    return defaults[0]
+
+
+def load_pack(pack_id: str | None = None) -> Pack:
+    """The pack with this id (the default pack when None)."""
+    found = packs()
+    pack = found.get(pack_id or default_pack_id())
+    if pack is None:
+        known = ", ".join(sorted(found))
+        raise CaseError("rule", f"unknown rule pack {pack_id!r} (known: {known})")
+    return pack
+
+
+def _read_manifest(path: Path) -> Pack:
+    try:
+        with path.open("rb") as handle:
+            manifest: dict[str, Any] = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise PackError(str(path), f"cannot read the manifest: {error}") from None
+    try:
+        versions = tuple(
+            sorted(
+                (
+                    Version(
+                        id=v["id"],
+                        in_force_from=date.fromisoformat(v["in_force_from"]),
+                        files=tuple(v.get("files", ())),
+                        cite_rewrite=tuple(v.get("cite_rewrite", {}).items()),
+                        dated_by=v.get("dated_by", ""),
+                    )
+                    for v in manifest["versions"]
+                ),
+                key=lambda v: v.in_force_from,
+            )
+        )
+        overlays = {
+            oid: Overlay(id=oid, file=o["file"], seen_in=o.get("seen_in", ""))
+            for oid, o in manifest.get("overlays", {}).items()
+        }
+        pack = Pack(
+            id=manifest["id"],
+            title=manifest["title"],
+            court=manifest["court"],
+            root=path.parent,
+            main=manifest["main"],
+            versions=versions,
+            overlays=overlays,
+            courts=tuple(manifest.get("courts", ())),
+            default=bool(manifest.get("default", False)),
+            schema_file=manifest.get("case_schema", "case.toml"),
+            sources=manifest.get("sources", ""),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise PackError(str(path), f"faulty manifest: {error!r}") from None
+    if not versions:
+        raise PackError(pack.id, "a pack needs at least one version")
+    return pack

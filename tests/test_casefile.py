@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 from rulepath.engine.casefile import (
-    Case,
     case_from_mapping,
     case_json_schema,
     load_case,
@@ -62,8 +61,8 @@ def test_founding_case_fields() -> None:
     assert case.conference.modes == ("written",)
     assert case.conference.held is False
     assert case.conference.adequate is None  # absent is unknown, not false
-    assert case.joint_statement.is_filed is False
-    assert case.response_to_exception_motion.is_filed is None
+    assert case.joint_statement.filed is False
+    assert case.response_to_exception_motion.filed is None
     assert case.expected is not None
     assert case.expected.disposition == "denied_without_prejudice"
 
@@ -166,7 +165,7 @@ def test_minimal_case_is_all_unknown() -> None:
     assert case.motion.kind is None
     assert case.motion.rules is None  # unknown, unlike []
     assert case.joint_statement.contains.items_in_full is None
-    assert case.affidavit.is_filed is None
+    assert case.affidavit.filed is None
     assert case.expected is None
 
 
@@ -199,9 +198,9 @@ def test_extensions_and_consistent_dates() -> None:
     )
     assert case.motion.notice_days == 28
     assert case.conference.informal_with_court is True
-    assert case.joint_statement.is_filed is True  # a date implies it was filed
+    assert case.joint_statement.filed is True  # a date implies it was filed
     assert case.joint_statement.pages == 12
-    assert case.affidavit.is_filed is True
+    assert case.affidavit.filed is True
     assert case.affidavit.contains.efforts is True
     assert case.expected is not None
     assert case.expected.court_treated_ready is True
@@ -229,7 +228,7 @@ def test_json_and_yaml_give_equal_models(tmp_path: Path) -> None:
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO('{"format": "rulepath/case-1"}'))
-    assert load_case("-") == Case(format="rulepath/case-1")
+    assert load_case("-") == case_from_mapping({"format": "rulepath/case-1"})
 
 
 # --- the schema ----------------------------------------------------------------------------
