@@ -15,6 +15,8 @@ SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "
 
 @click.command("graph")
 @click.argument("case", required=False, type=click.Path(allow_dash=True))
+@click.option("--pack", "pack", metavar="ID",
+              help="Without CASE: the rule pack to draw (default: the default pack).")
 @click.option("--as-of", "as_of", metavar="DATE",
               help="The version in force on DATE (YYYY-MM-DD); default today, or the case's.")
 @click.option("--overlay", "overlays", multiple=True, metavar="ID",
@@ -42,6 +44,7 @@ def graph(**options: Any) -> None:
 
 def _graph(
     case: str | None,
+    pack: str | None,
     as_of: str | None,
     overlays: tuple[str, ...],
     rule_version: str | None,
@@ -56,7 +59,7 @@ def _graph(
 
     if fmt is None:
         fmt = SUFFIXES.get(Path(output).suffix.lower(), "svg") if output else "svg"
-    g = graphs.graph(case, as_of=as_of, overlays=overlays, rule_version=rule_version,
+    g = graphs.graph(case, pack=pack, as_of=as_of, overlays=overlays, rule_version=rule_version,
                      focus=focus, defaults=not no_defaults, path=path)
     if fmt in ("svg", "png", "pdf"):
         data = graphs.render(g, fmt)

@@ -33,11 +33,32 @@ def reports_input_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _add_pack_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[str, ...]) -> None:
+    from rulepath.engine.errors import RulepathError
+    from rulepath.engine.pack import add_pack_path
+
+    for path in paths:
+        try:
+            add_pack_path(path)
+        except RulepathError as error:
+            raise click.BadParameter(str(error), ctx=ctx) from None
+
+
 @click.group()
 @click.version_option(package_name="rulepath")
+@click.option(
+    "--pack-path",
+    multiple=True,
+    metavar="DIR",
+    expose_value=False,
+    is_eager=True,
+    callback=_add_pack_paths,
+    help="Also look for rule packs in DIR (a pack folder, or a folder of packs; repeatable; "
+    "the RULEPATH_PACK_PATH environment variable adds more).",
+)
 def main() -> None:
-    """Decide discovery motions under E.D. Cal. Local Rule 251 (L.R. 37-251 before 2009),
-    with every conclusion cited to the clause it rests on."""
+    """Decide court-procedure questions under a rule pack (E.D. Cal. L.R. 251, C.D. Cal.
+    L.R. 37, or your own), with every conclusion cited to the clause it rests on."""
 
 
 @main.command()
@@ -58,6 +79,12 @@ def decide(case: str, fmt: str, no_defaults: bool, color: bool | None) -> None:
     from rulepath.engine.api import decide as run
 
     decision = run(case, defaults=not no_defaults)
+    _print_decision(decision, fmt, color)
+    if decision.conflicts:  # the rules contradict themselves: never a quiet success
+        sys.exit(1)
+
+
+def _print_decision(decision: Any, fmt: str, color: bool | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
@@ -111,11 +138,51 @@ def eval(directory: str, fmt: str) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the case file format (rulepath/case-1)."""
+@click.option("--pack", "pack_id", metavar="ID", help="The pack's case fields (default pack).")
+@reports_input_errors
+def schema(pack_id: str | None) -> None:
+    """Print the JSON Schema of a pack's case files (rulepath/case-1), every field described."""
     from rulepath.engine.casefile import case_json_schema
 
-    click.echo(json.dumps(case_json_schema(), indent=2))
+    click.echo(json.dumps(case_json_schema(pack_id), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@reports_input_errors
+def packs(fmt: str) -> None:
+    """List the rule packs found, their versions with the dates they took effect, and their
+    overlays."""
+    from rulepath.engine.pack import default_pack_id
+    from rulepath.engine.pack import packs as found
+
+    default = default_pack_id()
+    listing = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "court": p.court,
+            "default": p.id == default,
+            "root": str(p.root),
+            "versions": [
+                {"id": v.id, "in_force_from": v.in_force_from.isoformat()} for v in p.versions
+            ],
+            "overlays": [{"id": o.id, "seen_in": o.seen_in} for o in p.overlays.values()],
+        }
+        for p in sorted(found().values(), key=lambda p: p.id)
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+        return
+    for p in listing:
+        mark = " (default)" if p["default"] else ""
+        click.echo(f"{p['id']}{mark}: {p['title']}")
+        for v in p["versions"]:
+            click.echo(f"  version {v['id']}, in force from {v['in_force_from']}")
+        for o in p["overlays"]:
+            click.echo(f"  overlay {o['id']}: {o['seen_in']}")
 
 from rulepath.cli.graph_cmd import graph; main.add_command(graph)  # noqa: E402, E702, I001
 from rulepath.cli.batch_cmd import batch; main.add_command(batch)  # noqa: E402, E702, I001

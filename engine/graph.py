@@ -439,6 +439,7 @@ def _as_date(value: date | str | None) -> date | None:
 def graph(
     case: Case | str | Path | None = None,
     *,
+    pack: str | None = None,
     as_of: date | str | None = None,
     overlays: tuple[str, ...] | list[str] = (),
     focus: str | None = None,
@@ -448,14 +449,15 @@ def graph(
 ) -> Any:
     """The decision graph as a ``networkx.DiGraph``: the rule graph of the version in force on
     ``as_of`` (today by default) with ``overlays``, or, given a case, that case's graph (``as_of``,
-    ``overlays`` and ``rule_version`` then add to what the case file says). ``focus`` keeps a
+    ``overlays`` and ``rule_version`` then add to what the case file says); ``pack`` picks the
+    pack of a rule graph (the default pack when None). ``focus`` keeps a
     node and what it depends on; ``path`` keeps only the case's path."""
     day = _as_date(as_of)
     if case is None:
-        pack = load_pack()
-        version = pack.version_for(day or date.today(), rule_version)
-        pack.overlay_files(tuple(overlays))  # unknown ids fail here, one line
-        g = rule_graph(program_for(pack, version, tuple(overlays)))
+        found = load_pack(pack)
+        version = found.version_for(day or date.today(), rule_version)
+        found.overlay_files(tuple(overlays))  # unknown ids fail here, one line
+        g = rule_graph(program_for(found, version, tuple(overlays)))
     else:
         loaded = case if isinstance(case, Case) else load_case(case)
         update: dict[str, Any] = {}

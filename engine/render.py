@@ -19,7 +19,7 @@ def _tree_lines(node: dict[str, Any], depth: int = 0, limit: int = 8) -> list[st
 
 
 def to_markdown(d: Decision) -> str:
-    out = [f"# {d.case or 'Case'}: L.R. 251 decision", ""]
+    out = [f"# {d.case or 'Case'}: decision under {d.rule.pack}", ""]
     out.append(
         f"- **Rule:** {d.rule.pack} version {d.rule.version}"
         + (f", overlays {', '.join(d.rule.overlays)}" if d.rule.overlays else "")
@@ -33,6 +33,12 @@ def to_markdown(d: Decision) -> str:
         f" (consistent: {', '.join(d.disposition.consistent) or 'none'})"
     )
     out.append("")
+    if d.conflicts:
+        out += ["## Conflicts in the rules", ""] + [
+            f"- {c.conclusion}: {', '.join(c.values)} — "
+            + "; ".join(f"{r.value} by rule {r.rule} ({r.cite})" for r in c.rules)
+            for c in d.conflicts
+        ] + [""]
     if d.defects:
         out += ["## Defects", ""] + [f"- {x.text} ({x.cite})" for x in d.defects] + [""]
     out += ["## Requirements", "", "| requirement | status | cite |", "| --- | --- | --- |"]
@@ -135,6 +141,9 @@ def print_text(d: Decision, *, color: bool | None = None) -> None:
     for a in d.assumed:
         some = "" if a.in_every_completion else " (in some completions)"
         echo(dim(f"assumed {a.id} on {a.fact} ({a.cite}){some}"))
+    for c in d.conflicts:
+        how = "; ".join(f"{r.value} by rule {r.rule} ({r.cite})" for r in c.rules)
+        echo(f"{style('conflict', fg='red', bold=True)} {c.conclusion}: {how}")
     for u in d.undetermined:
         echo(
             f"{style('undetermined', fg='yellow')} {u.conclusion}: depends on "
