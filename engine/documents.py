@@ -24,7 +24,7 @@ DOCUMENT = "<document>"
 # A real case file is a few kilobytes; 1 MiB leaves room for long notes and quoted excerpts
 # and keeps the worst document (a flat list of ~250,000 items) to well under a second.
 MAX_DOCUMENT_BYTES = 1 << 20
-# A case is nested three levels deep (joint_statement.contains.items_in_full); 64 is far
+# A case is nested three levels deep (section.subsection.field); 64 is far
 # beyond any real file and far below the ~1,000 levels at which the parsers or the models
 # would recurse too deeply.
 MAX_DEPTH = 64
@@ -299,7 +299,7 @@ def load_json(text: str, source: str | None) -> object:
 
 
 def _place(path: Where) -> str:
-    """`motion.rules[1]`: the path of a value, as the case models name fields."""
+    """`section.field[1]`: the path of a value, as the case models name fields."""
     text = ""
     for part in path:
         if isinstance(part, int) and not isinstance(part, bool):

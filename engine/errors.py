@@ -40,8 +40,8 @@ class RulepathError(Exception):
 class CaseError(RulepathError):
     """A case file that cannot be read or does not follow `rulepath/case-1`.
 
-    `field` is the dotted path of the offending field (`motion.kind`,
-    `conference.modes[1]`), or `<document>` when the file as a whole is at fault.
+    `field` is the dotted path of the offending field (`section.field`,
+    `section.list_field[1]`), or `<document>` when the file as a whole is at fault.
     The attributes keep the text as given; the message escapes what is unprintable (a field
     name may hold a newline), so that it is always one line.
     """

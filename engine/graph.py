@@ -390,7 +390,7 @@ def case_graph(case: Case | str | Path, *, defaults: bool = True) -> Any:
 def focus_on(graph: Any, name: str) -> Any:
     """Only what a conclusion depends on: the node and its ancestors. ``name`` is a node id
     (``ready_for_hearing``, ``route(joint_statement)``, ``rule:route_js``), a label, or a
-    box (``requirement:conference``, ``in:conference.held``)."""
+    box (``requirement:<id>``, ``in:<section.field>``)."""
     g = graph
     wanted = name.replace(" ", "")
     targets = [n for n in g if n.replace(" ", "") == wanted]

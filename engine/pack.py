@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 PACK_PATH_ENV = "RULEPATH_PACK_PATH"
 # The core every pack's program is built on, loaded before the pack's own main file (a pack
 # in logic/ also includes them, so that it runs under plain clingo; clingo loads a file once).
-CORE_FILES = ("interpreter.lp", "requirements.lp", "output.lp")
+CORE_FILES = ("interpreter.lp", "declarations.lp", "requirements.lp", "output.lp")
 _EXTRA_PATHS: list[Path] = []
 
 

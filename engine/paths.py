@@ -1,4 +1,4 @@
-"""Read a case-file field by its path (``motion.hearing_on``), three-valued."""
+"""Read a case-file field by its path (``section.field``), three-valued."""
 
 from __future__ import annotations
 
