@@ -159,7 +159,7 @@ def packs(fmt: str) -> None:
     from rulepath.engine.pack import packs as found
 
     default = default_pack_id()
-    listing = [
+    listing: list[dict[str, Any]] = [
         {
             "id": p.id,
             "title": p.title,

@@ -301,10 +301,10 @@ def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
                 _annotation(f) | None,
                 Field(None, description=f.description),
             )
-        for child, model in models.items():
+        for child, child_model in models.items():
             if child.rpartition(".")[0] == section:
-                definitions[child.rpartition(".")[2]] = _section_field(model, schema, child)
-        validators = {}
+                definitions[child.rpartition(".")[2]] = _section_field(child_model, schema, child)
+        validators: dict[str, Any] = {}
         if any(f.implied_by for f in by_section.get(section, ())):
             validators["implied"] = model_validator(mode="before")(
                 _implied(by_section[section])
@@ -313,33 +313,33 @@ def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
             _title(section),
             __base__=_Model,
             __doc__=schema.sections.get(section) or None,
-            __validators__=validators,  # type: ignore[arg-type]
+            __validators__=validators,
             **definitions,
         )
     top = {s: _section_field(m, schema, s) for s, m in models.items() if "." not in s}
     top = dict(reversed(list(top.items())))  # the order the pack declares them
     expected: Any = Expected
     if schema.routes:
+        route: Any = Literal[schema.routes] | None
         expected = create_model(
             "Expected",
             __base__=Expected,
-            route=(Literal[schema.routes] | None, Field(None, description=(
+            route=(route, Field(None, description=(
                 "The route the court treated as governing, if clear."
             ))),
         )
-    model = create_model(
+    checks: Any = model_validator(mode="after")(_checks(schema.checks))
+    case: type[Case] = create_model(
         f"Case_{_title(pack_id.replace('-', '_'))}",
         __base__=Case,
         __doc__=Case.__doc__,
-        __validators__={  # type: ignore[arg-type]
-            "checks": model_validator(mode="after")(_checks(schema.checks))
-        },
+        __validators__={"checks": checks},
         expected=(expected | None, Field(None, description="What the court actually did "
                                           "(evaluation files only).")),
         **top,
     )
-    model.pack_id = pack_id
-    return model
+    case.pack_id = pack_id
+    return case
 
 
 def _section_field(model: type[BaseModel], schema: CaseSchema, path: str) -> Any:

@@ -212,11 +212,11 @@ def _read_declarations(p: Program) -> None:
         p.texts[_str(s.arguments[0])] = _str(s.arguments[1])
     for s in _facts(ctl, "output", 5):
         o_name, o_arity, o_key, o_card, o_cat = s.arguments
-        decl = OutputDecl(
+        output = OutputDecl(
             o_name.name, o_arity.number, _str(o_key), cast(Any, o_card.name), o_cat.name
         )
-        p.outputs[decl.name] = decl
-        p.categories[decl.name] = decl.category
+        p.outputs[output.name] = output
+        p.categories[output.name] = output.category
     for s in _facts(ctl, "category", 2):
         p.categories[s.arguments[0].name] = s.arguments[1].name
     for s in _facts(ctl, "force", 3):

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .errors import PackError
 
@@ -133,4 +133,6 @@ def _check(where: str, spec: dict[str, Any], paths: set[str]) -> CheckSpec:
     for p in named:
         if p not in paths:
             raise PackError(where, f"check {kind} names no field: {p}")
-    return CheckSpec(kind, spec["field"], spec.get("earlier"), spec.get("from"), spec.get("to"))
+    return CheckSpec(
+        cast(Any, kind), spec["field"], spec.get("earlier"), spec.get("from"), spec.get("to")
+    )
