@@ -82,7 +82,7 @@ def batch(source: str, output: str, workers: int, explain: bool, no_defaults: bo
         try:
             handle = path.open("rb")
         except OSError as error:
-            raise RulepathError(f"{source}: cannot read: {error.strerror}") from None
+            raise RulepathError(source, f"cannot read: {error.strerror}") from None
         items = _lines(handle)
         if sys.stderr.isatty():
             total = _count_lines(path)

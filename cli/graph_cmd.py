@@ -76,4 +76,4 @@ def _graph(
     try:
         Path(output).write_bytes(data)
     except OSError as error:
-        raise RulepathError(f"-o: cannot write {output}: {error.strerror}") from None
+        raise RulepathError("output", f"cannot write {output}: {error.strerror}") from None

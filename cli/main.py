@@ -17,17 +17,32 @@ F = TypeVar("F", bound=Callable[..., Any])
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
+# The engine names the parameter at fault; the command line words it as its flag.
+FLAGS = {
+    "why": "--why",
+    "why_not": "--why-not",
+    "focus": "--focus",
+    "path": "--path",
+    "output": "-o",
+    "format": "--format",
+}
+
+
 def reports_input_errors(func: F) -> F:
-    """Bad input becomes one line on stderr naming the field, and exit status 2."""
+    """Bad input becomes one line on stderr naming the field (or the flag), and exit 2."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rulepath.engine.errors import RulepathError
+        from rulepath.engine.errors import CaseError, RulepathError, printable
 
         try:
             return func(*args, **kwargs)
-        except RulepathError as error:
+        except CaseError as error:
             click.echo(f"rulepath: {error}", err=True)
+            sys.exit(2)
+        except RulepathError as error:
+            where = FLAGS.get(error.field, error.field)
+            click.echo(f"rulepath: {printable(f'{where}: {error.reason}')}", err=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]

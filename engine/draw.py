@@ -610,7 +610,8 @@ def find_dot() -> Path | None:
 
 NO_RENDERER = (
     "no Graphviz renderer found: install the project's 'render' extra (pip install -e "
-    "'.[render]' brings graphviz-pure) or Graphviz's dot; --format dot, mermaid and json need none"
+    "'.[render]' brings graphviz-pure) or Graphviz's dot; the formats dot, mermaid and json "
+    "need none"
 )
 
 
@@ -622,23 +623,25 @@ def render(graph_or_dot: Any, fmt: str) -> bytes:
     source = graph_or_dot if isinstance(graph_or_dot, str) else to_dot(graph_or_dot)
     dot, chosen = find_dot(), os.environ.get("RULEPATH_DOT")
     if dot is None and chosen:
-        raise RulepathError(f"RULEPATH_DOT names no program that can be run: {chosen}")
+        raise RulepathError("RULEPATH_DOT", f"names no program that can be run: {chosen}")
     if dot is None:
-        raise RulepathError(NO_RENDERER)
+        raise RulepathError("renderer", NO_RENDERER)
     if fmt == "pdf" and dot.name.startswith("graphviz-pure"):
         raise RulepathError(
+            "format",
             "pdf needs Graphviz's own dot (graphviz-pure writes svg and png only): "
-            "install Graphviz, or choose --format svg or png"
+            "install Graphviz, or choose svg or png",
         )
     saved = dot_command.DOT_BINARY
     dot_command.DOT_BINARY = dot
     try:
         out: bytes = graphviz.Source(source).pipe(format=fmt, engine="dot", quiet=True)
     except graphviz.ExecutableNotFound:
-        raise RulepathError(NO_RENDERER) from None
+        raise RulepathError("renderer", NO_RENDERER) from None
     except graphviz.CalledProcessError as error:
         detail = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RulepathError(f"{dot.name} failed: {detail[-1] if detail else error}") from None
+        failed = detail[-1] if detail else str(error)
+        raise RulepathError("renderer", f"{dot.name} failed: {failed}") from None
     finally:
         dot_command.DOT_BINARY = saved
     return out

@@ -30,7 +30,15 @@ def printable(text: str) -> str:
 
 
 class RulepathError(Exception):
-    """Base for input errors that the CLI reports as one line, exit 2."""
+    """Base for input errors that the CLI reports as one line, exit 2: ``field`` names what is
+    at fault (a case-file path, a parameter of the call such as ``why`` or ``focus``, or
+    ``<case>`` for the case as a whole), ``reason`` says what is wrong. The engine never
+    words a command-line flag; the CLI maps a parameter to its flag."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
 
     def __str__(self) -> str:
         # Messages quote user input (atoms, names, paths): whatever it holds, one line.
@@ -47,11 +55,11 @@ class CaseError(RulepathError):
     """
 
     def __init__(self, field: str, problem: str, source: str | None = None) -> None:
-        self.field = field
+        super().__init__(field, problem)
         self.problem = problem
         self.source = source
-        prefix = f"{source}: " if source is not None else ""
-        super().__init__(printable(f"{prefix}{field}: {problem}"))
+        if source is not None:
+            self.args = (printable(f"{source}: {field}: {problem}"),)
 
 
 class PackError(RulepathError):
@@ -59,6 +67,5 @@ class PackError(RulepathError):
     found. ``where`` names the pack (and file); the message says what is wrong."""
 
     def __init__(self, where: str, problem: str) -> None:
-        self.field = where
+        super().__init__(where, problem)
         self.problem = problem
-        super().__init__(f"{where}: {problem}")

@@ -166,14 +166,14 @@ def explain_case(
         return explain_decision(program, facts, cons)
     text = why if why is not None else why_not
     assert text is not None
-    option = "--why" if why is not None else "--why-not"
+    option = "why" if why is not None else "why_not"
     try:
         atom = parse_atom(text)
     except ValueError as error:
-        raise RulepathError(f"{option}: {error}") from None
+        raise RulepathError(option, str(error)) from None
     known = atom in program.rules_by_head or atom in program.input_by_term
     if not known:
         heads = sorted({str(h) for h in program.rules_by_head if h.name == atom.name})
         hint = f" (did you mean one of: {', '.join(heads[:8])})" if heads else ""
-        raise RulepathError(f"{option}: no rule concludes {text!r}{hint}")
+        raise RulepathError(option, f"no rule concludes {text!r}{hint}")
     return explainer.why(atom) if why is not None else explainer.why_not(atom)

@@ -399,7 +399,7 @@ def focus_on(graph: Any, name: str) -> Any:
     if not targets:
         close = difflib.get_close_matches(wanted, sorted(g), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise RulepathError(f"--focus: no node {name!r} in the graph{hint}")
+        raise RulepathError("focus", f"no node {name!r} in the graph{hint}")
     keep = set(targets)
     for t in targets:
         keep |= nx.ancestors(g, t)
@@ -417,7 +417,7 @@ def path_only(graph: Any) -> Any:
     that decide them."""
     g = graph
     if g.graph.get("case") is None:
-        raise RulepathError("--path needs a CASE: a rule graph has no case's path")
+        raise RulepathError("path", "needs a CASE: a rule graph has no case's path")
     sub = g.edge_subgraph([(u, v) for u, v, d in g.edges(data=True) if d.get("path")]).copy()
     sub.add_nodes_from((n, d) for n, d in g.nodes(data=True) if d.get("path"))
     sub.graph.update(g.graph, title=f"{g.graph['title']}\nthe case's path only")

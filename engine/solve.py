@@ -44,7 +44,8 @@ def _consequences(
 
 def inconsistent() -> InconsistentCase:
     return InconsistentCase(
-        "<case>: the stated facts contradict each other under the rule "
+        "<case>",
+        "the stated facts contradict each other under the rule "
         "(no assignment of the unknown facts satisfies them)"
     )
 

@@ -334,7 +334,7 @@ def test_cli_case_focus_json(tmp_path: Path) -> None:
         (["--rule-version", "99"], "unknown version '99'"),
         (["--as-of", "2010-02-30"], "as_of: not an ISO date"),
         (["--focus", "nothing_like_this"], "--focus: no node"),
-        (["--path"], "--path needs a CASE"),
+        (["--path"], "--path: needs a CASE"),
         ([str(ROOT / "no-such-case.yaml")], "cannot read"),
     ],
 )
