@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from rulepath.cli.main import main
 from rulepath.engine import calendar, documents
 from rulepath.engine.casefile import Case, parse_case
 from rulepath.engine.errors import CaseError, RulepathError, printable
-
 from tests.conftest import EXAMPLE
 
 HEAD = "format: rulepath/case-1\n"
@@ -427,7 +427,6 @@ def test_a_period_past_the_library_is_refused_not_overflowed() -> None:
                 calendar.count(date(2000, 1, 1), days, "court_days", direction)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(reason="the case model's date range check (the lead's change) is not in yet")
 @pytest.mark.parametrize("day", ["0001-01-01", "1700-01-01", "2101-01-05", "9999-12-31"])
 def test_dates_outside_the_range_cli(tmp_path: Path, day: str) -> None:
     text = HEAD + f"as_of: 2010-02-25\nmotion:\n  kind: compel\n  filed_on: {day}\n"
