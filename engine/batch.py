@@ -104,7 +104,7 @@ class BatchDecider:
         reader, read_literal = compiled.tables.reader, compiled.program.read_literal
 
         def read(symbols: Sequence[clingo.Symbol]) -> list[int]:
-            model.append(sets := sets_of(reader, symbols))
+            model.append(sets := sets_of(reader, symbols, reads_only=True))
             return [read_literal[k] for k in sets.read]
 
         determined = solve_determined(compiled.program, assumptions, read)

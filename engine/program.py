@@ -263,8 +263,10 @@ def solve_config(control: clingo.Control) -> Any:
 
 
 # Grounded programs, least recently used first. Bounded: a stream of distinct overlay lists
-# cannot grow memory without end (a program holds a grounded clingo Control, a few MB).
-CACHE_SIZE = 16
+# cannot grow memory without end (a program holds a grounded clingo Control, a few MB), and
+# large enough for every version with the overlay combinations real populations use (the
+# benchmark's population meets 19; thrashing would reground on every case).
+CACHE_SIZE = 64
 _CACHE: OrderedDict[tuple[str, str, tuple[str, ...]], Program] = OrderedDict()
 
 

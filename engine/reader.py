@@ -30,13 +30,18 @@ Entry = tuple[int, str, str, tuple[str, ...]]
 # Shown atoms, converted on first sight. Clingo interns symbols, so one table serves every
 # program of the process; it is bounded by the programs' shown atoms (finite domains).
 _SYMBOLS: dict[clingo.Symbol, Entry] = {}
+# What a read/1 atom reads (its argument's entry), by the argument's text.
+_READS: dict[str, Entry] = {}
 
 
 def entry_of(sym: clingo.Symbol) -> Entry:
     kind = _KINDS.get(sym.name)
-    if kind is not None:
-        return (kind, str(sym.arguments[0]), "", ())
-    return (OUT, str(sym), sym.name, tuple(str(a) for a in sym.arguments))
+    if kind is None:
+        return (OUT, str(sym), sym.name, tuple(str(a) for a in sym.arguments))
+    key = str(sym.arguments[0])
+    if kind == READ and key not in _READS:
+        _READS[key] = entry_of(sym.arguments[0])
+    return (kind, key, "", ())
 
 
 class Sets:
@@ -121,7 +126,9 @@ def tables_for(program: Program) -> Tables:
     return program.derived("reader.tables", Tables)
 
 
-def sets_of(t: Tables, symbols: Iterable[clingo.Symbol]) -> Sets:
+def sets_of(t: Tables, symbols: Iterable[clingo.Symbol], *, reads_only: bool = False) -> Sets:
+    """The sets of shown symbols. ``reads_only``: of the ``read/1`` symbols alone, each taken
+    for what it reads (a determined model: what a decision reads is all that is needed)."""
     s = Sets()
     head = t.rule_head
     table = _SYMBOLS
@@ -129,7 +136,11 @@ def sets_of(t: Tables, symbols: Iterable[clingo.Symbol]) -> Sets:
         entry = table.get(sym)
         if entry is None:
             entry = table[sym] = entry_of(sym)
-        s.add(entry, head)
+        if not reads_only:
+            s.add(entry, head)
+        elif entry[0] == READ:
+            s.read.append(entry[1])
+            s.add(_READS[entry[1]], head)
     return s
 
 

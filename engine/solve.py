@@ -66,9 +66,10 @@ def solve_determined(
 ) -> bool:
     """One model, and whether it is the same in every completion of the unknown facts on what
     a decision reads (``read/1`` of the output vocabulary). ``read`` gets the first model's
-    shown symbols (to keep what it needs of them) and gives back the literals of the
-    ``read/1`` atoms true in it; a clause then asks for a model that differs on one of them.
-    None means this one solve decides the case. The clause lasts for this solve call only."""
+    shown terms (the output vocabulary and ``read/1``; not the rule firings and inputs, which
+    it does not need) and gives back the literals of the ``read/1`` atoms true in it; a clause
+    then asks for a model that differs on one of them. None means this one solve decides the
+    case. The clause lasts for this solve call only."""
     control, reads = program.control, program.read_literals
     solve_config(control).enum_mode = "auto"
     seen: list[bool] = []
@@ -78,7 +79,7 @@ def solve_determined(
             seen.append(True)
             return False
         seen.append(True)
-        true = set(read(model.symbols(shown=True)))
+        true = set(read(model.symbols(terms=True)))
         model.context.add_clause([-lit if lit in true else lit for lit in reads])
         return True
 

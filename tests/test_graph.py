@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+
 from rulepath.cli.main import main
 from rulepath.engine import draw
 from rulepath.engine.errors import RulepathError
