@@ -38,7 +38,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from . import calendar
-from .documents import DOCUMENT, one_line, parse_document
+from .documents import DOCUMENT, MAX_DOCUMENT_BYTES, one_line, parse_document
 from .errors import CaseError
 from .schema import CaseSchema, CheckSpec, FieldSpec
 
@@ -471,6 +471,14 @@ def load_case(path: str | Path) -> Case:
         return parse_case(sys.stdin.read(), source="<stdin>")
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:  # refused unread: the bytes on disk are the UTF-8 bytes
+            raise CaseError(
+                DOCUMENT,
+                f"the document is {size:,} bytes, over the limit of {MAX_DOCUMENT_BYTES:,} "
+                "bytes (1 MiB) for a case document",
+                str(path),
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise CaseError("<file>", f"cannot read: {one_line(str(e))}", str(path)) from None

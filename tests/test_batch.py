@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner
+
+from bench.generate import generate
 from rulepath.cli.main import main
 from rulepath.engine.api import decide, program_for_case
 from rulepath.engine.batch import BatchDecider
@@ -18,8 +20,6 @@ from rulepath.engine.casefile import Case, case_from_mapping, load_case
 from rulepath.engine.deadlines import measure
 from rulepath.engine.facts import FactPlan, case_facts
 from rulepath.engine.solve import inconsistent
-
-from bench.generate import generate
 from tests.conftest import EXAMPLE
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from rulepath.engine.calendar import (
     Direction,
     ServiceMethod,
@@ -335,6 +336,7 @@ def test_add_service_days_rejects_unknown_method() -> None:
 def test_holiday_cache_matches_the_library(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The on-disk table is the library's own output, written once and read back."""
     import holidays
+
     from rulepath.engine import calendar as cal
 
     monkeypatch.setenv("RULEPATH_CACHE", str(tmp_path))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from rulepath.engine.casefile import (
     case_from_mapping,
     case_json_schema,

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from rulepath.engine.api import decide
 from rulepath.engine.casefile import load_case
 from rulepath.engine.pack import load_pack

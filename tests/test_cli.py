@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rulepath.cli.main import main
 
+from rulepath.cli.main import main
 from tests.conftest import EXAMPLE, ROOT
 
 BAD = ROOT / "tests" / "data" / "bad_cases"

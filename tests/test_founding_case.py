@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 from rulepath.engine.api import decide
-
 from tests.conftest import EXAMPLE, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "martinez-v-smith.json"

@@ -25,6 +25,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis_jsonschema import from_schema
+
 from rulepath.cli.main import main
 from rulepath.engine import calendar, documents
 from rulepath.engine.api import decide

@@ -54,6 +54,7 @@ from typing import Any
 import clingo
 import pytest
 import yaml
+
 from rulepath.engine.api import decide, load_and_solve
 from rulepath.engine.casefile import Case, case_from_mapping
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from rulepath.cli.main import main
 from rulepath.engine.api import decide
 from rulepath.engine.casefile import case_from_mapping, case_json_schema

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 import yaml
-from rulepath.engine.batch import BatchDecider
-from rulepath.engine.casefile import case_from_mapping
 
 from bench.generate import generate
 from bench.reference import Reference, ReferenceError, decide
+from rulepath.engine.batch import BatchDecider
+from rulepath.engine.casefile import case_from_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 

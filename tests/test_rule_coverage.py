@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
+
 from rulepath.engine.api import load_and_solve
 from rulepath.engine.pack import default_pack_id, load_pack, pack_ids
 from rulepath.engine.program import RuleDecl, program_for
-
 from tests.test_legal_cases import (
     COVERAGE_EXCEPTIONS,
     LegalCase,
