@@ -120,9 +120,7 @@ class BatchDecider:
         """Cautious and brave consequences, as :func:`api.decide` reads them."""
         self.two_solves += 1
         reading = Reading.of(compiled.program, solve(compiled.program, assumptions))
-        return decode_dict(
-            compiled.tables, case, as_of_for(case), deadlines, reading, determined=False
-        )
+        return decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
 
     def _determined(
         self,
@@ -134,9 +132,7 @@ class BatchDecider:
         """The decision of a case whose model is the same in every completion on what a
         decision reads (raises NotDetermined if a conclusion it reports is not after all)."""
         reading = Reading(compiled.tables.reader, model, model)
-        return decode_dict(
-            compiled.tables, case, as_of_for(case), deadlines, reading, determined=True
-        )
+        return decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
 
     def decide(self, case: Case) -> dict[str, Any]:
         """The decision as ``decide(case, explain=...).to_dict(explanation=...)`` gives it."""

@@ -81,13 +81,10 @@ def decode_dict(
     as_of: date,
     deadlines: dict[str, Measured],
     r: Reading,
-    *,
-    determined: bool,
 ) -> dict[str, Any]:
-    """:func:`decode` then ``to_dict(explanation=False)``. ``determined`` (the reading's two
-    sides are one model) raises NotDetermined where decode would report an undetermined
-    conclusion."""
-    truth, rule_cite, text = r.truth, r.cite, t.text
+    """:func:`decode` then ``to_dict(explanation=False)``. A determined reading (its two sides
+    one model) raises NotDetermined where decode would report an undetermined conclusion."""
+    truth, rule_cite, text, determined = r.truth, r.cite, t.text, r.determined
     undetermined: list[dict[str, Any]] = []
 
     def note(term: str, label: str | None = None, *also: str) -> None:
@@ -238,7 +235,5 @@ def decode(
     """The decision: what holds in every completion (``cons.certain``) is determined; what
     holds in some only (``cons.possible``) is undetermined, with the facts it depends on."""
     reading = Reading.of(program, cons)
-    data = decode_dict(
-        decode_tables(program), case, as_of, facts.deadlines, reading, determined=False
-    )
+    data = decode_dict(decode_tables(program), case, as_of, facts.deadlines, reading)
     return Decision.from_dict(data)

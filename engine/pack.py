@@ -117,6 +117,7 @@ class Pack:
         return load_schema(self.root / self.schema_file, self.id)
 
 
+@cache
 def logic_root() -> Path:
     return Path(str(resources.files("rulepath.logic")))
 
@@ -129,10 +130,14 @@ def add_pack_path(path: str | Path) -> None:
     _EXTRA_PATHS.append(folder.resolve())
 
 
+@cache
+def _env_paths(env: str) -> tuple[Path, ...]:
+    return tuple(Path(p).resolve() for p in env.split(os.pathsep) if p)
+
+
 def _search_path() -> tuple[Path, ...]:
-    env = os.environ.get(PACK_PATH_ENV, "")
-    extra = [Path(p).resolve() for p in env.split(os.pathsep) if p]
-    return (logic_root(), *extra, *_EXTRA_PATHS)
+    """Where packs are looked for (read on every lookup: the environment may change)."""
+    return (logic_root(), *_env_paths(os.environ.get(PACK_PATH_ENV, "")), *_EXTRA_PATHS)
 
 
 def _manifests(folder: Path) -> list[Path]:

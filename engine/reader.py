@@ -13,7 +13,7 @@ It works on plain strings read once per program (:class:`Tables`) and per model
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import clingo
@@ -269,10 +269,3 @@ class Reading:
 
 def _three(certain: bool, possible: bool) -> bool | None:
     return True if certain else (None if possible else False)
-
-
-def reading_of(program: Program, models: Sequence[Sequence[clingo.Symbol]]) -> Reading:
-    """The reading of one determined model (the same on every side)."""
-    t = tables_for(program)
-    s = sets_of(t, models[0])
-    return Reading(t, s, s)
