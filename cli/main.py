@@ -136,23 +136,6 @@ def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaul
 
 
 @main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@reports_input_errors
-def eval(directory: str, fmt: str) -> None:
-    """Agreement with real orders: every case file in DIRECTORY with an `expected` block."""
-    from rulepath.engine.evaluate import evaluate, render_text
-
-    report = evaluate(directory)
-    if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(report))
-
-
-@main.command()
 @click.option("--pack", "pack_id", metavar="ID", help="The pack's case fields (default pack).")
 @reports_input_errors
 def schema(pack_id: str | None) -> None:
@@ -201,6 +184,7 @@ def packs(fmt: str) -> None:
 
 from rulepath.cli.graph_cmd import graph; main.add_command(graph)  # noqa: E402, E702, I001
 from rulepath.cli.batch_cmd import batch; main.add_command(batch)  # noqa: E402, E702, I001
+from rulepath.cli.eval_cmd import run_eval; main.add_command(run_eval)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ FORMAT_ID = "rulepath/decision-1"
 Status = Literal["met", "unmet", "unknown", "excused"]
 # What a consequence does, as the pack declares it (force/3): a bar to hearing the motion, a
 # choice the court may make, something the court must do, or a matter of dates only.
-Force = Literal["bar", "discretion", "mandatory", "calendar"]
+Force = Literal["bar", "order", "discretion", "mandatory", "calendar"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,45 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class Readiness:
+    """Why nothing bars the hearing, or what does (``readiness`` in the pack's vocabulary)."""
+
+    basis: str
+    cite: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice the rule leaves to the court, the defect or ground it answers, its clause,
+    and a date it carries (the first proper hearing date), if any."""
+
+    option: str
+    cite: str
+    text: str
+    date: str | None
+    # the defect or ground the option answers ("for" in JSON)
+    for_: str = field(metadata={"json": "for"}, default="")
+
+
+@dataclass(frozen=True)
+class Cure:
+    """What meets an unmet requirement, and by when."""
+
+    requirement: str
+    action: str
+    cite: str
+    text: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class Discretion:
+    options: list[Option] = field(default_factory=list)
+    cures: list[Cure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Undetermined:
     conclusion: str
     depends_on: list[str]
@@ -130,6 +169,8 @@ class Decision:
     deadlines: list[Deadline] = field(default_factory=list)
     disposition: Disposition = field(default_factory=lambda: Disposition(None, []))
     next_steps: list[NextStep] = field(default_factory=list)
+    readiness: Readiness | None = None
+    discretion: Discretion = field(default_factory=Discretion)
     undetermined: list[Undetermined] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     explanation: dict[str, Any] | None = None
@@ -137,6 +178,8 @@ class Decision:
     def to_dict(self, *, explanation: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT_ID}
         out.update(asdict(self))
+        for option in out["discretion"]["options"]:
+            option["for"] = option.pop("for_")
         if not explanation or self.explanation is None:
             out.pop("explanation")
         return out
@@ -160,6 +203,14 @@ class Decision:
             deadlines=[Deadline(**x) for x in data["deadlines"]],
             disposition=Disposition(disposition["recommended"], list(disposition["consistent"])),
             next_steps=[NextStep(**x) for x in data["next_steps"]],
+            readiness=Readiness(**data["readiness"]) if data.get("readiness") else None,
+            discretion=Discretion(
+                [
+                    Option(x["option"], x["cite"], x["text"], x["date"], x["for"])
+                    for x in data.get("discretion", {}).get("options", ())
+                ],
+                [Cure(**x) for x in data.get("discretion", {}).get("cures", ())],
+            ),
             undetermined=[Undetermined(**x) for x in data["undetermined"]],
             conflicts=[
                 Conflict(

@@ -182,6 +182,43 @@ def decode_dict(
         {"who": w, "action": text(a), "cite": rule_cite(f"next_step({w},{a})"), "id": a}
         for w, a in r.values("next_step", 2)
     ]
+    basis = single("readiness", noted=False)
+    readiness = (
+        {"basis": basis, "cite": rule_cite(f"readiness({basis})"), "text": text(basis)}
+        if basis is not None
+        else None
+    )
+
+    def on(deadline: str) -> str | None:
+        m = deadlines.get(deadline)
+        return iso(m.date) if m is not None else None
+
+    options = [
+        {
+            "option": o,
+            "for": f,
+            "cite": rule_cite(f"option({o},{f},{dl})"),
+            "text": text(o),
+            "date": on(dl),
+        }
+        for o, f, dl in r.values("option", 3)
+    ]
+    cures = [
+        {
+            "requirement": q,
+            "action": a,
+            "cite": rule_cite(f"cure({q},{a},{dl})"),
+            "text": text(a),
+            "by": on(dl),
+        }
+        for q, a, dl in r.values("cure", 3)
+    ]
+    if not determined:
+        for name, arity in (("option", 3), ("cure", 3)):
+            certain_terms = {f"{name}({','.join(v)})" for v in r.values(name, arity)}
+            for v in r.possible_values(name, arity):
+                if (term := f"{name}({','.join(v)})") not in certain_terms:
+                    note(term)
     return {
         "format": FORMAT_ID,
         "case": case.caption,
@@ -201,6 +238,8 @@ def decode_dict(
             "consistent": [x for (x,) in r.values("consistent", 1)],
         },
         "next_steps": steps,
+        "readiness": readiness,
+        "discretion": {"options": options, "cures": cures},
         "undetermined": undetermined,
         "conflicts": conflicts,
     }

@@ -69,7 +69,7 @@ class OutputDecl:
     category: str  # the kind of node it heads in the decision graph
 
 
-Force = Literal["bar", "discretion", "mandatory", "calendar"]
+Force = Literal["bar", "order", "discretion", "mandatory", "calendar"]
 
 
 @dataclass
