@@ -225,6 +225,26 @@ def _assumed(out: Outcome) -> set[str]:
     return {x["id"] for x in out.decision["assumed"]}
 
 
+def _options(out: Outcome) -> set[str]:
+    """The court's options as ``option:for`` (``option:for@date`` when it carries a date)."""
+    found = set()
+    for o in out.decision["discretion"]["options"]:
+        found.add(f"{o['option']}:{o['for']}")
+        if o["date"]:
+            found.add(f"{o['option']}:{o['for']}@{o['date']}")
+    return found
+
+
+def _cures(out: Outcome) -> set[str]:
+    """The cures as ``requirement:action`` (``...@date`` when dated)."""
+    found = set()
+    for c in out.decision["discretion"]["cures"]:
+        found.add(f"{c['requirement']}:{c['action']}")
+        if c["by"]:
+            found.add(f"{c['requirement']}:{c['action']}@{c['by']}")
+    return found
+
+
 def _undetermined(out: Outcome) -> set[str]:
     return {u["conclusion"] for u in out.decision["undetermined"]}
 
@@ -248,6 +268,11 @@ CHECKS: dict[str, Check] = {
     ),
     "deadlines": _deadlines,
     "no_deadlines": _lacks("deadline", _ids("deadlines")),
+    "options": _contains("option", _options),
+    "no_options": _lacks("option", _options),
+    "cures": _contains("cure", _cures),
+    "readiness": _equals("readiness", lambda out: (out.decision["readiness"] or {}).get("basis")),
+    "forces": _entries("force of defect {id} == {want!r}", _by_id("defects", "force")),
     "assumed": _contains("assumed", _assumed),
     "not_assumed": _lacks("assumed", _assumed),
     "undetermined": _contains("undetermined", _undetermined),
