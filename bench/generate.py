@@ -48,6 +48,10 @@ NOTICE_GAPS = (0, 5, 6, 7, 8, 10, 13, 14, 15, 20, 21, 22, 23, 28, 30, 35, 42)
 BEFORE_GAPS = (-2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 21)
 
 
+READINGS = ("exception_lifts_conference", "notice_runs_from_filing", "rule45_in_scope",
+            "concurrent_statement_timely", "ex_parte_application_outside_rule")
+
+
 def _day(d: date) -> str:
     return d.isoformat()
 
@@ -151,6 +155,17 @@ def generate_case(rng: random.Random, index: int, *, unknown: float = 0.0,
     response: dict[str, Any] = {"filed": resp_filed}
     if resp_filed:
         response["filed_on"] = _day(before_hearing())
+    # Facts and readings added with the discretion issue (drawn last, so the fields above
+    # come out as before for a seed).
+    motion["time_shortened"] = rng.choice(("granted", "denied"))
+    schedule["hearing_by_discovery_cutoff"] = _bool(rng, 0.8)
+    served_now = responses["served"]
+    responses["served_at_filing"] = (
+        "none" if served_now == "none" else rng.choice(("none", served_now, served_now))
+    )
+    opponent = {"pro_se": _bool(rng, 0.1), "contributed": _bool(rng, 0.7),
+                "incarcerated": _bool(rng, 0.05), "identified": _bool(rng, 0.97)}
+    readings = {k: _bool(rng, 0.85) for k in READINGS}
 
     case: dict[str, Any] = {
         "format": "rulepath/case-1",
@@ -159,13 +174,14 @@ def generate_case(rng: random.Random, index: int, *, unknown: float = 0.0,
         "caption": f"Generated case {index}",
         "court": "E.D. Cal.",
         "motion": motion,
-        "opponent": {"pro_se": _bool(rng, 0.1), "contributed": _bool(rng, 0.7)},
+        "opponent": opponent,
         "schedule": schedule,
         "conference": conference,
         "responses": responses,
         "joint_statement": joint_statement,
         "affidavit": affidavit,
         "response_to_exception_motion": response,
+        "readings": readings,
     }
     if rng.random() < overlays:
         case["overlays"] = list(rng.choice(STANDING_ORDERS))

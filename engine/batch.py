@@ -36,7 +36,14 @@ from .api import as_of_for
 from .casefile import Case
 from .deadlines import Measured
 from .decision import FORMAT_ID
-from .decode import DecodeTables, NotDetermined, deadline_entries, decode_dict, decode_tables
+from .decode import (
+    DecodeTables,
+    NotDetermined,
+    date_discretion,
+    deadline_entries,
+    decode_dict,
+    decode_tables,
+)
 from .errors import CaseError, RulepathError
 from .facts import FactPlan, plan_for
 from .pack import load_pack
@@ -170,7 +177,7 @@ class BatchDecider:
                     del _TEMPLATES[next(iter(_TEMPLATES))]  # the oldest
                 _TEMPLATES[key] = template
             self.one_solve += 1
-            body1, applied, body2 = template
+            body1, applied, body2, discretion, body3 = template
             return b"".join(
                 (
                     _PREFIX,
@@ -185,6 +192,10 @@ class BatchDecider:
                     _DUMPS(deadline_entries(compiled.tables, applied, deadlines)),
                     b",",
                     body2,
+                    b',"discretion":',
+                    _DUMPS(date_discretion(discretion, deadlines)),
+                    b",",
+                    body3,
                     b"}",
                 )
             )
@@ -216,18 +227,22 @@ _BODY1 = (
     "sanctions",
     "assumed",
 )
-_BODY2 = ("disposition", "next_steps", "undetermined", "conflicts")
+_BODY2 = ("disposition", "next_steps", "readiness")
+_BODY3 = ("undetermined", "conflicts")
 # Determined decisions by (program, model): what does not depend on the case's caption, date
 # and deadline dates, as JSON. Bounded: the oldest goes first.
-_TEMPLATES: dict[tuple[int, frozenset[str]], tuple[bytes, list[str], bytes]] = {}
+Template = tuple[bytes, list[str], bytes, dict[str, list[dict[str, Any]]], bytes]
+_TEMPLATES: dict[tuple[int, frozenset[str]], Template] = {}
 _TEMPLATES_MAX = 2048
 
 
-def _template(decision: dict[str, Any]) -> tuple[bytes, list[str], bytes]:
+def _template(decision: dict[str, Any]) -> Template:
     return (
         _DUMPS({k: decision[k] for k in _BODY1})[1:-1],
         [d["id"] for d in decision["deadlines"]],
         _DUMPS({k: decision[k] for k in _BODY2})[1:-1],
+        decision["discretion"],
+        _DUMPS({k: decision[k] for k in _BODY3})[1:-1],
     )
 
 

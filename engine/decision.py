@@ -106,9 +106,9 @@ class Option:
     option: str
     cite: str
     text: str
+    deadline: str | None  # the declared deadline whose computed date it carries
     date: str | None
-    # the defect or ground the option answers ("for" in JSON)
-    for_: str = field(metadata={"json": "for"}, default="")
+    for_: str = ""  # the defect or ground the option answers ("for" in JSON)
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ class Cure:
     action: str
     cite: str
     text: str
+    deadline: str | None
     by: str | None
 
 
@@ -206,7 +207,7 @@ class Decision:
             readiness=Readiness(**data["readiness"]) if data.get("readiness") else None,
             discretion=Discretion(
                 [
-                    Option(x["option"], x["cite"], x["text"], x["date"], x["for"])
+                    Option(x["option"], x["cite"], x["text"], x["deadline"], x["date"], x["for"])
                     for x in data.get("discretion", {}).get("options", ())
                 ],
                 [Cure(**x) for x in data.get("discretion", {}).get("cures", ())],

@@ -189,17 +189,14 @@ def decode_dict(
         else None
     )
 
-    def on(deadline: str) -> str | None:
-        m = deadlines.get(deadline)
-        return iso(m.date) if m is not None else None
-
     options = [
         {
             "option": o,
             "for": f,
             "cite": rule_cite(f"option({o},{f},{dl})"),
             "text": text(o),
-            "date": on(dl),
+            "deadline": dl if dl in t.deadlines else None,
+            "date": None,
         }
         for o, f, dl in r.values("option", 3)
     ]
@@ -209,10 +206,12 @@ def decode_dict(
             "action": a,
             "cite": rule_cite(f"cure({q},{a},{dl})"),
             "text": text(a),
-            "by": on(dl),
+            "deadline": dl if dl in t.deadlines else None,
+            "by": None,
         }
         for q, a, dl in r.values("cure", 3)
     ]
+    discretion = date_discretion({"options": options, "cures": cures}, deadlines)
     if not determined:
         for name, arity in (("option", 3), ("cure", 3)):
             certain_terms = {f"{name}({','.join(v)})" for v in r.values(name, arity)}
@@ -239,9 +238,25 @@ def decode_dict(
         },
         "next_steps": steps,
         "readiness": readiness,
-        "discretion": {"options": options, "cures": cures},
+        "discretion": discretion,
         "undetermined": undetermined,
         "conflicts": conflicts,
+    }
+
+
+def date_discretion(
+    discretion: dict[str, list[dict[str, Any]]], deadlines: dict[str, Measured]
+) -> dict[str, list[dict[str, Any]]]:
+    """The court's options and cures with the computed date of the deadline each names (a
+    copy: a batch keeps the undated block of a determined decision as its template)."""
+
+    def on(deadline: str | None) -> str | None:
+        m = deadlines.get(deadline) if deadline is not None else None
+        return iso(m.date) if m is not None else None
+
+    return {
+        "options": [{**o, "date": on(o["deadline"])} for o in discretion["options"]],
+        "cures": [{**c, "by": on(c["deadline"])} for c in discretion["cures"]],
     }
 
 

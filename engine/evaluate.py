@@ -358,7 +358,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         f"                  all orders:                      {ratio(f['all'])}",
         f"  balanced        mean of the two:                 {balanced}",
         f"  route           route agreement:                 {ratio(f['route'])}"
-        f" ({unrecorded} orders record no route)",
+        f" ({unrecorded} without a route in the order)",
         f"  coverage        determined answers:              {ratio(f['coverage'])}",
         f"  firm_precision  agreement, determined unflagged: {ratio(f['firm_precision'])}",
         f"                  flagged answers:                 {ratio(f['flagged'])}{taken}",

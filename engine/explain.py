@@ -47,6 +47,11 @@ class ExplainTables:
                 negative = head.name == "neg" and len(head.arguments) == 1
                 target = head.arguments[0] if negative else head
                 self.defaults_for.setdefault(target, []).append((d, not negative))
+        # the enum values of each field (an enum takes exactly one)
+        self.inputs_at: dict[str, list[clingo.Symbol]] = {}
+        for i in program.inputs:
+            if i.kind == "value":
+                self.inputs_at.setdefault(i.path, []).append(i.term)
 
 
 def explain_tables(program: Program) -> ExplainTables:
@@ -103,6 +108,21 @@ class Explainer:
                         "id": str(decl.id),
                         "cite": self._cite(decl),
                         "in_every_completion": every is True,
+                    }
+        if truth is None:
+            return None
+        # another value of the same field presumed (an enum takes one value): it decides this one
+        path = self.program.input_by_term[term].path
+        for other in self.tables.inputs_at.get(path, ()):
+            if other == term or other in self.known:
+                continue
+            for decl, positive in self.tables.defaults_for.get(other, ()):
+                if positive and self.view.presumed(str(decl.id)) is True:
+                    return {
+                        "id": str(decl.id),
+                        "cite": self._cite(decl),
+                        "in_every_completion": True,
+                        "via": str(other),
                     }
         return None
 

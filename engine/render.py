@@ -9,12 +9,58 @@ from .decision import Decision
 _TRI = {True: "yes", False: "no", None: "undetermined"}
 
 
-def _tree_lines(node: dict[str, Any], depth: int = 0, limit: int = 8) -> list[str]:
-    line = f"{'  ' * depth}- {node['conclusion']}  [{node.get('cite', '')}]"
-    lines = [line]
-    if depth < limit:
-        for child in node.get("because", []):
-            lines.extend(_tree_lines(child, depth + 1, limit))
+def _marks(node: dict[str, Any]) -> str:
+    """What a node's line says besides its conclusion: its cite, or the presumption it rests
+    on (a presumed fact is never shown as a stated one), and how far it holds."""
+    presumed = node.get("presumed")
+    if presumed and presumed.get("in_every_completion", True):
+        via = f" on {presumed['via']}" if presumed.get("via") else ""
+        marks = [f"(presumed: {presumed['id']}{via}, {presumed['cite']})"]
+    else:
+        marks = [f"[{node.get('cite', '')}]"]
+        if presumed:
+            marks.append(f"(presumed in some completions: {presumed['id']}, {presumed['cite']})")
+    if node.get("stated") is False:
+        marks.append("(not stated: no completion of the unknown facts has it otherwise)")
+    if node.get("undetermined"):
+        depends = node.get("depends_on")
+        marks.append(
+            f"(undetermined: depends on {', '.join(depends)})" if depends else "(undetermined)"
+        )
+    if node.get("by_cases"):
+        marks.append("(in every completion, by one of these rules)")
+    if node.get("jointly"):
+        marks.append("(its premises never hold together)")
+    if node.get("no_rule"):
+        marks.append("(no rule concludes it)")
+    if node.get("truncated"):
+        marks.append("(not explained further: the tree is cut here)")
+    return "  ".join(marks)
+
+
+def _tree_lines(
+    node: dict[str, Any], depth: int = 0, limit: int = 8, seen: set[str] | None = None
+) -> list[str]:
+    """A justification tree (engine/explain.py) as indented lines. A subtree met again is
+    not printed twice (``explained above``); a level past ``limit`` is elided with a line
+    that says so."""
+    seen = set() if seen is None else seen
+    indent = "  " * depth
+    lines = [f"{indent}- {node['conclusion']}  {_marks(node)}"]
+    if node.get("note"):
+        lines.append(f"{indent}  {node['note']}")
+    children = node.get("because", [])
+    if not children:
+        return lines
+    key = f"{node['conclusion']}\x00{node.get('cite', '')}"
+    if key in seen:
+        lines[0] += "  (explained above)"
+    elif depth >= limit:
+        lines.append(f"{indent}  - … ({len(children)} more reason(s) not shown)")
+    else:
+        seen.add(key)
+        for child in children:
+            lines.extend(_tree_lines(child, depth + 1, limit, seen))
     return lines
 
 

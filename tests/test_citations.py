@@ -14,7 +14,7 @@ from rulepath.engine.program import build_program
 
 CITE = re.compile(
     r"^((37-)?251(\([a-f]\))(\(\d\))?|scheduling order|L\.R\. (11-)?110|FRCP \d+\(\w\)(\(\d\))?"
-    r"(\(\w\))?|overlay:[a-z0-9-]+)$"
+    r"(\(\w\))?(\([ivx]+\))?|overlay:[a-z0-9-]+)$"
 )
 
 

@@ -254,6 +254,11 @@ def test_fail_under_compares_exact_values_and_na_fails() -> None:
         "merits is n/a (nothing to count), so it cannot meet 0%"]
     assert set(FIGURES) == {"balanced", "merits", "not_merits", "coverage", "firm_precision",
                             "route"}
+    # The command's own list (kept apart for a fast start; imported after cli.main, which
+    # registers it).
+    from rulepath.cli.eval_cmd import FIGURE_NAMES
+
+    assert FIGURE_NAMES == FIGURES
 
 
 # --- the command on the fixture folder, the engine's answers fixed ---------------------------
