@@ -143,6 +143,16 @@ def score(file: str, decision: Decision, expected: Expected) -> dict[str, Any]:
         "consistent": sorted(disposition.consistent),
         "expected_disposition": expected.disposition,
     }
+    # The court's own finding that the motion was cleared for the merits (spec: the optional
+    # expected.court_treated_ready), when it did not reach them for reasons outside the rule.
+    treated = getattr(expected, "court_treated_ready", None)
+    row["court_treated_ready"] = treated
+    row["court_finding_agrees"] = (
+        treated is not None
+        and decision.ready_for_hearing is not None
+        and treated == decision.ready_for_hearing
+        and not verdict.agrees
+    )
     if not verdict.agrees:
         row["reason"] = _reason(decision, expected)
     return row
@@ -383,8 +393,17 @@ def render_text(report: dict[str, Any]) -> str:
                      f"{flag}  {r['file']}: {_outcome(r)}{route}")
     lines += ["", *summary_lines(report), ""]
     confident = report["confident_disagreements"]
-    lines.append(f"confident disagreements (determined, no flag): {len(confident)}")
-    lines += [f"  {r['file']}: {r['reason']}" for r in confident]
+    unexplained = [r for r in confident if not r.get("court_finding_agrees")]
+    lines.append(
+        f"confident disagreements (determined, no flag): {len(confident)}; "
+        f"{len(confident) - len(unexplained)} of them where the court itself treated the motion "
+        f"as the engine does (expected.court_treated_ready) -- unexplained: {len(unexplained)}"
+    )
+    lines += [
+        f"  {r['file']}: {r['reason']}"
+        + ("  [court_treated_ready agrees]" if r.get("court_finding_agrees") else "")
+        for r in confident
+    ]
     flagged = report["flagged_disagreements"]
     lines.append(f"flagged disagreements (the rule left the court a choice): {len(flagged)}")
     for r in flagged:

@@ -144,13 +144,16 @@ class Explainer:
             node["depends_on"] = [path]
         if term not in self.known:
             presumed = self._presumption(term, truth)
+            every = presumed is not None and presumed["in_every_completion"]
             if presumed is not None:
                 node["presumed"] = presumed
-                if presumed["in_every_completion"]:
-                    node["cite"] = presumed["cite"]
-                    node["assumed"] = presumed["id"]  # the key of earlier releases
+            if every:
+                node["cite"] = presumed["cite"]
+                node["assumed"] = presumed["id"]  # the key of earlier releases
             elif truth is not None:
-                node["stated"] = False  # follows from the stated facts, stated nowhere
+                # stated nowhere, yet no completion has it otherwise: the rules' constraints
+                # (one value of an enum), or presumptions together, leave it no other value
+                node["stated"] = False
         return node
 
     def _unknown_leaf(self, term: clingo.Symbol, inner: clingo.Symbol, positive: bool) -> Node:

@@ -21,7 +21,7 @@ def _marks(node: dict[str, Any]) -> str:
         if presumed:
             marks.append(f"(presumed in some completions: {presumed['id']}, {presumed['cite']})")
     if node.get("stated") is False:
-        marks.append("(not stated: no completion of the unknown facts has it otherwise)")
+        marks.append("(not stated: the rules and presumptions leave it no other value)")
     if node.get("undetermined"):
         depends = node.get("depends_on")
         marks.append(
@@ -126,7 +126,7 @@ def to_markdown(d: Decision) -> str:
             for u in d.undetermined
         ] + [""]
     if d.explanation:
-        out += ["## Why", "", *_tree_lines(d.explanation), ""]
+        out += ["## Why", "", *_tree_lines(d.explanation, limit=64), ""]
     return "\n".join(out)
 
 

@@ -199,7 +199,9 @@ def test_reasons_name_the_defects_the_facts_and_the_options() -> None:
     text = render_text(report)
     assert "  c.yaml: engine ready, court no merits (court: denied); options: " \
            "hear_on_merits (recommended), order_response_and_show_cause" in text
-    assert "confident disagreements (determined, no flag): 1\n  f.yaml: engine: not ready" in text
+    assert "confident disagreements (determined, no flag): 1; 0 of them where the court " \
+           "itself treated the motion as the engine does (expected.court_treated_ready) -- " \
+           "unexplained: 1\n  f.yaml: engine: not ready" in text
 
 
 def test_undetermined_without_named_facts_says_so() -> None:
@@ -315,7 +317,9 @@ def test_eval_sample_text_and_markdown(fixed_engine: None) -> None:
     assert "flagged answers:                 2/6 = 33.3%; the court took the rule's default " \
            "in 1/2 = 50.0%" in out
     assert "balanced        mean of the two:                 50.0%" in out
-    assert "confident disagreements (determined, no flag): 1\n" \
+    assert "confident disagreements (determined, no flag): 1; 0 of them where the court " \
+           "itself treated the motion as the engine does (expected.court_treated_ready) -- " \
+           "unexplained: 1\n" \
            "  2013-07-10-thomas-young-v-sutter-central-valley-hospitals.yaml: engine: not " \
            "ready; the court reached the merits (court: denied)" in out
     assert "flagged disagreements (the rule left the court a choice): 1\n" \

@@ -234,8 +234,8 @@ class Checker:
                     self.fail(node, "a presumed fact cited as a case fact")
                 if via == term and (d.head.name == "neg") is (truth is True):
                     self.fail(node, "a presumption for the other value")
-            elif truth is not None:
-                self.fail(node, "a fact determined by a presumption relied on in some cases")
+            elif truth is not None and node.get("stated") is not False:
+                self.fail(node, "a fact determined by presumptions together not marked so")
 
     # atoms
     def holds(self, node: Node) -> None:
