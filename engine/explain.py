@@ -144,10 +144,9 @@ class Explainer:
             node["depends_on"] = [path]
         if term not in self.known:
             presumed = self._presumption(term, truth)
-            every = presumed is not None and presumed["in_every_completion"]
             if presumed is not None:
                 node["presumed"] = presumed
-            if every:
+            if presumed is not None and presumed["in_every_completion"]:
                 node["cite"] = presumed["cite"]
                 node["assumed"] = presumed["id"]  # the key of earlier releases
             elif truth is not None:

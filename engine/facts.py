@@ -18,7 +18,7 @@ import clingo
 from pydantic import BaseModel
 
 from .casefile import Case
-from .deadlines import Measured, Status, due_date, judge
+from .deadlines import Measured, Status, due_date, implied_anchor, is_count, judge
 from .paths import resolve_parts
 from .program import DeadlineDecl, InputDecl, Program
 
@@ -135,21 +135,36 @@ class FactPlan:
 
     def measure(self, case: Case) -> dict[str, Measured]:
         """:func:`deadlines.measure` of every deadline (tests check they agree), with the due
-        date of each anchor date counted once."""
+        date of each anchor date (given, or implied by the event date and the day count)
+        counted once."""
         out: dict[str, Measured] = {}
         serial = self.serial
         for did, decl, anchor_at, event_at, interval_at, counted in self.deadlines:
+            # read only what decides: with both dates the count is not read; without the
+            # anchor's date, the event's only when a count could imply the anchor from it
             anchor = resolve_parts(case, anchor_at)
-            due: date | None = None
+            event: Any = None
+            interval: Any = None
             if isinstance(anchor, date):
+                event = resolve_parts(case, event_at)
+                if interval_at is not None and not isinstance(event, date):
+                    interval = resolve_parts(case, interval_at)
+            else:
+                anchor = None
+                if interval_at is not None:
+                    interval = resolve_parts(case, interval_at)
+                    if is_count(interval):
+                        event = resolve_parts(case, event_at)
+                        if isinstance(event, date):
+                            anchor = implied_anchor(decl, event, interval)
+            due: date | None = None
+            if anchor is not None:
                 due = _DUES.get((*counted, anchor))
                 if due is None:
                     if len(_DUES) >= _MEMO_MAX:
                         _DUES.clear()
                     due = _DUES[(*counted, anchor)] = due_date(decl, anchor)
-            event = resolve_parts(case, event_at) if due is not None else None
-            interval = resolve_parts(case, interval_at) if interval_at is not None else None
-            status = judge(decl, due, event, interval)
+            status = judge(decl, anchor, due, event, interval)
             m = _MEASURED.get((serial, did, due, status))
             if m is None:
                 if len(_MEASURED) >= _MEMO_MAX:

@@ -235,11 +235,13 @@ class Reading:
                 if truth(x) is None:
                     paths.add(path)
                 continue
+            # Only a rule that fires in some completion can make the conclusion turn on a
+            # fact: one that fires in none (a premise certainly false, e.g. a notice period
+            # that cannot apply on this route) names none of its unknown premises.
             for rid, premises in t.premises_for.get(x, ()):
-                if rid in c_fired:
+                if rid in c_fired or rid not in p_fired:
                     continue
-                if rid in p_fired or truth(x) is not False:
-                    stack.extend(q for q in premises if truth(q) is None)
+                stack.extend(q for q in premises if truth(q) is None)
         return paths
 
     def conflicts(self) -> list[dict[str, Any]]:

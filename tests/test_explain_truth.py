@@ -25,6 +25,7 @@ few checks on the founding case (Martinez v. Smith).
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from datetime import date, timedelta
@@ -47,7 +48,7 @@ from tests.conftest import EXAMPLE
 
 Node = dict[str, Any]
 SEED = 251
-CASES_PER_VERSION = 120
+CASES_PER_VERSION = 240
 RULE_NUMBERS = ["frcp-16", "frcp-26", "frcp-30", "frcp-34", "frcp-37", "frcp-45"]
 
 
@@ -74,7 +75,8 @@ def _value(rng: random.Random, spec: FieldSpec, around: date) -> Any:
 def _as_of(rng: random.Random, pack: Pack, version: Version) -> date:
     later = [v.in_force_from for v in pack.versions if v.in_force_from > version.in_force_from]
     end = min(later) - timedelta(days=1) if later else version.in_force_from + timedelta(1500)
-    return version.in_force_from + timedelta(days=rng.randint(0, (end - version.in_force_from).days))
+    span = (end - version.in_force_from).days
+    return version.in_force_from + timedelta(days=rng.randint(0, span))
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -303,7 +305,8 @@ class Checker:
         failing = [(t, w) for t, w in checks if truth[t] is (not w)]
         if not failing or fired is None:
             failing = [(t, w) for t, w in checks if truth[t] is None]
-        if not failing or not self.claims(node.get("because", []), [(t, not w) for t, w in failing]):
+        claimed = [(t, not w) for t, w in failing]  # a premise fails: its node denies it
+        if not failing or not self.claims(node.get("because", []), claimed):
             self.fail(node, f"a failing rule not listing every failing premise {failing}")
         if bool(node.get("jointly")) is not (fired is False and truth_all_possible(truth, checks)):
             self.fail(node, "jointly")
@@ -545,3 +548,61 @@ def test_the_undetermined_question_names_its_facts() -> None:
             assert tree["depends_on"] == sorted(e.view.depends_on(str(atom)))
             lines = "\n".join(_tree_lines(tree, limit=64))
             assert "undetermined" in lines and tree["note"] in lines
+
+
+def _first(node: Node, test: Any) -> Node | None:
+    stack = [node]
+    while stack:
+        n = stack.pop(0)
+        if test(n):
+            return n
+        stack.extend(n.get("because", []))
+    return None
+
+
+def test_the_checker_catches_falsehoods() -> None:
+    """The property test is only as good as its checker: each falsehood of the kinds the
+    issue names (a tree for a claim that is false, a ground left out, a presumed fact shown
+    as a stated one, a wrong fact) is refused."""
+    program, facts, cons = load_and_solve(EXAMPLE)
+    e = Explainer(program, facts, cons)
+
+    def refused(tree: Node) -> bool:
+        try:
+            Checker(e, "mutant").check(tree)
+        except AssertionError:
+            return True
+        return False
+
+    tree = copy.deepcopy(headline(e)["because"][0])
+    assert not refused(tree)
+    several = _first(tree, lambda n: len(n.get("because", [])) >= 2)
+    assert several is not None
+    several["because"].pop()  # a ground left out
+    assert refused(tree)
+
+    tree = copy.deepcopy(headline(e)["because"][0])
+    fact = _first(tree, lambda n: "fact" in n and n["value"] != "unknown")
+    assert fact is not None
+    fact["value"] = "true" if fact["value"] == "false" else "false"  # a wrong fact
+    assert refused(tree)
+
+    tree = copy.deepcopy(headline(e)["because"][0])
+    presumed = _first(tree, lambda n: n.get("presumed", {}).get("in_every_completion"))
+    if presumed is not None:
+        del presumed["presumed"]  # a presumed fact shown as a stated one
+        assert refused(tree)
+
+    governs = parse_atom("governs")
+    assert e.truth(governs) is True
+    fake = {  # the why-not tree the engine printed for a conclusion that holds
+        "conclusion": "not governs",
+        "cite": "",
+        "term": "governs",
+        "because": [
+            {"conclusion": f"rule {r.id} does not apply", "cite": "", "rule": str(r.id),
+             "because": []}
+            for r in e.rules(governs)
+        ],
+    }
+    assert refused(fake)
