@@ -22,7 +22,7 @@ def _marks(node: dict[str, Any]) -> str:
             marks.append(f"(presumed in some completions: {presumed['id']}, {presumed['cite']})")
     if node.get("stated") is False:
         marks.append("(not stated: the rules and presumptions leave it no other value)")
-    if node.get("undetermined"):
+    if node.get("undetermined") and node.get("value") != "unknown":  # a fact says it itself
         depends = node.get("depends_on")
         marks.append(
             f"(undetermined: depends on {', '.join(depends)})" if depends else "(undetermined)"

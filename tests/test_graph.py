@@ -209,7 +209,7 @@ def test_founding_case_path() -> None:
         ("conference_held", "rule:met_conference"),
         ("js_filed", "met(joint_statement)"),
         ("blocked", "ready_for_hearing"),
-        ("served(none)", "exception(total_failure_to_respond)"),
+        ("served(none)", "rule:nothing_now"),
     ]
     for u, v in on_path:
         assert edges[u, v]["path"], (u, v)
