@@ -74,6 +74,8 @@ def to_markdown(d: Decision) -> str:
     out.append(f"- **Governed by the rule:** {_TRI[d.governs]}")
     out.append(f"- **Route:** {d.route or 'undetermined'}")
     out.append(f"- **Ready for hearing:** {_TRI[d.ready_for_hearing]}")
+    if d.readiness:
+        out.append(f"- **Why:** {d.readiness.text} ({d.readiness.cite})")
     out.append(
         f"- **Recommended disposition:** {d.disposition.recommended or 'undetermined'}"
         f" (consistent: {', '.join(d.disposition.consistent) or 'none'})"
@@ -86,7 +88,19 @@ def to_markdown(d: Decision) -> str:
             for c in d.conflicts
         ] + [""]
     if d.defects:
-        out += ["## Defects", ""] + [f"- {x.text} ({x.cite})" for x in d.defects] + [""]
+        out += ["## Defects", ""] + [
+            f"- {x.text} ({x.cite}; force: {x.force or 'undeclared'})" for x in d.defects
+        ] + [""]
+    if d.discretion.options or d.discretion.cures:
+        out += ["## What the court may do", ""]
+        out += [
+            f"- {o.text}{f' Date: {o.date}.' if o.date else ''} ({o.cite}; for {o.for_})"
+            for o in d.discretion.options
+        ]
+        out += [
+            f"- Cure for {c.requirement}: {c.text}{f' By {c.by}.' if c.by else ''} ({c.cite})"
+            for c in d.discretion.cures
+        ] + [""]
     out += ["## Requirements", "", "| requirement | status | cite |", "| --- | --- | --- |"]
     out += [f"| {r.id} | {r.status} | {r.cite} |" for r in d.requirements] + [""]
     if d.exceptions:
@@ -168,13 +182,22 @@ def print_text(d: Decision, *, color: bool | None = None) -> None:
         f"disposition: {style(d.disposition.recommended or '?', bold=True)}  "
         f"(consistent: {', '.join(d.disposition.consistent) or '—'})"
     )
+    if d.readiness:
+        echo(f"why: {d.readiness.text} {dim(f'({d.readiness.cite})')}")
     width = max((len(r.id) for r in d.requirements), default=0)
     for r in d.requirements:
         mark = marks[r.status]
         pad = " " * (10 - len(click.unstyle(mark)))
         echo(f"  {r.id.ljust(width)}  {mark}{pad}{dim(r.cite)}")
     for x in d.defects:
-        echo(f"{style('defect', fg='red')} {x.text} {dim(f'({x.cite})')}")
+        force = f"; {x.force}" if x.force else ""
+        echo(f"{style('defect', fg='red')} {x.text} {dim(f'({x.cite}{force})')}")
+    for o in d.discretion.options:
+        when = f" [{o.date}]" if o.date else ""
+        echo(f"{style('court may', fg='cyan')} {o.text}{when} {dim(f'({o.cite}; {o.for_})')}")
+    for c in d.discretion.cures:
+        by = f" [by {c.by}]" if c.by else ""
+        echo(f"{style('cure', fg='cyan')} {c.requirement}: {c.text}{by} {dim(f'({c.cite})')}")
     for e in d.exceptions:
         echo(f"exception {e.id}: {tri[e.applies]} {dim(f'({e.cite})')} {e.because or ''}")
     for dl in d.deadlines:
