@@ -98,8 +98,8 @@ def to_markdown(d: Decision) -> str:
             for o in d.discretion.options
         ]
         out += [
-            f"- Cure for {c.requirement}: {c.text}{f' By {c.by}.' if c.by else ''} ({c.cite})"
-            for c in d.discretion.cures
+            f"- Cure for {cu.requirement}: {cu.text}{f' By {cu.by}.' if cu.by else ''} ({cu.cite})"
+            for cu in d.discretion.cures
         ] + [""]
     out += ["## Requirements", "", "| requirement | status | cite |", "| --- | --- | --- |"]
     out += [f"| {r.id} | {r.status} | {r.cite} |" for r in d.requirements] + [""]
@@ -195,9 +195,12 @@ def print_text(d: Decision, *, color: bool | None = None) -> None:
     for o in d.discretion.options:
         when = f" [{o.date}]" if o.date else ""
         echo(f"{style('court may', fg='cyan')} {o.text}{when} {dim(f'({o.cite}; {o.for_})')}")
-    for c in d.discretion.cures:
-        by = f" [by {c.by}]" if c.by else ""
-        echo(f"{style('cure', fg='cyan')} {c.requirement}: {c.text}{by} {dim(f'({c.cite})')}")
+    for cure in d.discretion.cures:
+        by = f" [by {cure.by}]" if cure.by else ""
+        echo(
+            f"{style('cure', fg='cyan')} {cure.requirement}: {cure.text}{by} "
+            f"{dim(f'({cure.cite})')}"
+        )
     for e in d.exceptions:
         echo(f"exception {e.id}: {tri[e.applies]} {dim(f'({e.cite})')} {e.because or ''}")
     for dl in d.deadlines:
