@@ -29,16 +29,17 @@ Status = Literal["met", "missed", "unknown"]
 
 # The longest run of consecutive days that are not court days (calendar.is_court_day), so the
 # most days FRCP 6(a)(1)(C) or 6(a)(5) can roll a last day, forward or backward: 3.
-# A run is a Saturday and Sunday, extended only by a legal holiday on the Friday before or
-# the Monday after (a holiday on a Saturday is observed the Friday before, one on a Sunday the
-# Monday after, see calendar.is_legal_holiday); a holiday midweek is a run of 1. Four would
-# need two holidays side by side at a weekend (Thursday and Friday, Friday and Monday, Monday
-# and Tuesday), and the calendar has none: Thanksgiving is a Thursday but the day after is not
-# a federal holiday (only a California court holiday, which the calendar leaves out), and no
-# two of the other federal holidays, actual or observed, fall on adjacent court days. So the
-# longest runs are Friday holiday + weekend and weekend + Monday holiday. Checked over every
-# day of the covered years 1777-2100 (tests/test_deadline_dates.py): 976 runs Saturday to
-# Monday, 249 Friday to Sunday, none longer.
+# A run is a Saturday and Sunday, extended only by a legal holiday on the Friday before or the
+# Monday after (a holiday on a Saturday is observed the Friday before, one on a Sunday the
+# Monday after, and both days count, see calendar.is_legal_holiday); a weekday holiday away
+# from a weekend is a run of 1. A run of 4 would need holidays on two consecutive court days
+# at a weekend (Thursday and Friday, Friday and the Monday after, Monday and Tuesday), and the
+# calendar has none: its holidays that fall on weekdays, actual or observed, are all at least
+# seven days apart (the closest: Christmas and New Year's Day), and the day after Thanksgiving
+# is not one (only a California court holiday, which the calendar leaves out). So the longest
+# runs are a Friday holiday and the weekend, or the weekend and a Monday holiday.
+# Checked over every day of the covered years 1777-2100 (tests/test_deadline_dates.py); with
+# holidays 0.109 there are 976 runs Saturday to Monday, 249 Friday to Sunday, none longer.
 MAX_ROLL = 3
 
 
@@ -153,8 +154,8 @@ def judge(
             ok = event >= due if decl.direction == "after" else event <= due
             return "met" if ok else "missed"
         if is_count(interval):
-            # the implied event, anchor +/- interval, on or past the due date: compared as day
-            # numbers, so no date is built (an implied event may lie outside the calendar)
+            # the implied event, anchor +/- interval, against the due date: both as days from
+            # the anchor, so no date is built (an implied event may lie outside the calendar)
             need = (due - anchor).days if decl.direction == "after" else (anchor - due).days
             return "met" if interval >= need else "missed"
         return "unknown"
