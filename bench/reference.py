@@ -42,7 +42,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "kind": KINDS,
     "moving_party": ("plaintiff", "defendant", "non_party"),
     "served": ("none", "partial", "complete"),
+    "at_filing": ("none", "partial", "complete"),
     "responses_to": ("request", "order", "initial_disclosures"),
+    "time_shortened": ("granted", "denied"),
 }
 BASE_REQUIREMENTS = {
     "within_cutoff": "untimely_under_scheduling_order",
@@ -67,7 +69,15 @@ OVERLAY_REQUIREMENTS = {
 
 
 SECTIONS = ("motion", "opponent", "schedule", "conference", "responses", "joint_statement",
-            "affidavit", "response_to_exception_motion")
+            "affidavit", "response_to_exception_motion", "readings")
+# the readings of what the stored texts leave open (assumptions.lp), case inputs readings.*
+READINGS = ("exception_lifts_conference", "notice_runs_from_filing", "rule45_in_scope",
+            "concurrent_statement_timely", "ex_parte_application_outside_rule")
+# 251(a) notice periods and what the rule does when each of the requirements is unmet
+# (consequences.lp requirement_force/3: only a bar or a court order blocks the hearing; an
+# overlay's requirement, whose force it does not declare, is a bar)
+NOTICE_PERIODS = ("hearing_notice", "hearing_notice_concurrent", "hearing_notice_exception")
+NOT_BARRING = frozenset({"notice", "joint_statement_timely", "affidavit_timely"})
 
 
 class ReferenceError(ValueError):
@@ -76,8 +86,13 @@ class ReferenceError(ValueError):
 
 # --- FRCP 6(a) day counting -------------------------------------------------------------
 
+# The years the holiday calendar covers, and the dates a case may give (a year less at each
+# end): a day count alone is judged over every anchor in them.
+COVERED = (1777, 2100)
+FIRST_DAY, LAST_DAY = date(1778, 1, 1), date(2099, 12, 31)
 
-@functools.lru_cache(maxsize=64)
+
+@functools.lru_cache(maxsize=512)
 def _holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("US", years=year))
 
@@ -89,7 +104,8 @@ def court_day(d: date) -> bool:
 @functools.lru_cache(maxsize=1 << 14)
 def last_day(anchor: date, days: int, court_days: bool, after: bool) -> date:
     """FRCP 6(a): exclude the anchor day; count calendar days (a last day on a weekend or
-    holiday moves on, in the direction of counting, to a court day) or court days."""
+    holiday moves on, in the direction of counting, to a court day) or court days. A fixed
+    date (0 days: a cutoff, "concurrently") is the anchor itself and does not move."""
     if days == 0:
         return anchor
     step = timedelta(days=1 if after else -1)
@@ -106,6 +122,37 @@ def last_day(anchor: date, days: int, court_days: bool, after: bool) -> date:
     return d
 
 
+@functools.cache
+def _court_day_ordinals() -> tuple[int, ...]:
+    first, last = date(COVERED[0], 1, 1).toordinal(), date(COVERED[1], 12, 31).toordinal()
+    return tuple(o for o in range(first, last + 1) if court_day(date.fromordinal(o)))
+
+
+@functools.cache
+def _longest_roll() -> int:
+    """The longest run of days that are not court days in the covered years: the most days a
+    last day counted in calendar days can move."""
+    days = _court_day_ordinals()
+    return max(b - a for a, b in zip(days, days[1:], strict=False)) - 1
+
+
+@functools.cache
+def count_bounds(days: int, court_days: bool) -> tuple[int, int]:
+    """A day count alone (neither date known): below the first number the deadline is missed
+    wherever the anchor falls, at or above the second it is met; in between the answer
+    depends on where weekends and holidays fall."""
+    if days == 0:
+        return 0, 0
+    if not court_days:
+        return days, days + _longest_roll()
+    ordinals = _court_day_ordinals()
+    # from an anchor the n-th court day away lies at least (the shortest n - 1 steps between
+    # court days) + 1 and at most (the longest n steps) calendar days off
+    fewest = min(ordinals[i + days - 1] - ordinals[i] for i in range(len(ordinals) - days + 1))
+    most = max(ordinals[i + days] - ordinals[i] for i in range(len(ordinals) - days))
+    return fewest + 1, most
+
+
 @dataclass(frozen=True)
 class Deadline:
     event: tuple[str, str]
@@ -114,17 +161,18 @@ class Deadline:
     days: int
     court_days: bool = False
     interval: tuple[str, str] | None = None
-    rolls_forward: bool = False  # a cutoff on a weekend or holiday runs to the next court day
 
 
 @functools.cache
 def deadlines(version: str) -> dict[str, Deadline]:
-    """251(a), 251(e) and the scheduling order's cutoffs, as the version has them."""
+    """251(a), 251(e), FRCP 6(d) and the scheduling order's cutoffs, as the version has them."""
     statement = {V37: (3, True), V251: (7, False), V14: (14, False)}[version]
+    exception_response = (7, version == V37)  # 37-251: pre-2009 FRCP 6(a), court days
     hearing, filed = ("motion", "hearing_on"), ("motion", "filed_on")
     notice_days = ("motion", "notice_days")
     return {
         "hearing_notice": Deadline(hearing, filed, True, 21, interval=notice_days),
+        "hearing_notice_mail": Deadline(hearing, filed, True, 24, interval=notice_days),
         "hearing_notice_concurrent": Deadline(hearing, filed, True, 7, interval=notice_days),
         "hearing_notice_exception": Deadline(hearing, filed, True, 14, interval=notice_days),
         "statement_with_motion": Deadline(("joint_statement", "filed_on"), filed, False, 0),
@@ -136,30 +184,37 @@ def deadlines(version: str) -> dict[str, Deadline]:
             ("affidavit", "filed_on"), hearing, False, statement[0], statement[1]
         ),
         "exception_response_due": Deadline(
-            ("response_to_exception_motion", "filed_on"), hearing, False, 7
+            ("response_to_exception_motion", "filed_on"), hearing, False, *exception_response
         ),
-        "motion_cutoff": Deadline(filed, ("schedule", "motion_cutoff"), False, 0,
-                                  rolls_forward=True),
-        "hearing_cutoff": Deadline(hearing, ("schedule", "motion_cutoff"), False, 0,
-                                   rolls_forward=True),
+        "motion_cutoff": Deadline(filed, ("schedule", "motion_cutoff"), False, 0),
+        "hearing_cutoff": Deadline(hearing, ("schedule", "motion_cutoff"), False, 0),
+        "hearing_discovery_cutoff": Deadline(hearing, ("schedule", "discovery_cutoff"), False, 0),
     }
 
 
 def _timely(dl: Deadline, get: Callable[[str, str], Any]) -> bool | None:
+    """Met, missed (True, False) or not known (None). By the dates where there are any: a
+    day count with one of the two dates implies the other; a count alone decides only when
+    no weekend or holiday could change the answer."""
     anchor, event = _date(get(*dl.anchor)), _date(get(*dl.event))
-    if anchor is not None and event is not None:
-        due = last_day(anchor, dl.days, dl.court_days, dl.after)
-        if dl.rolls_forward:
-            while not court_day(due):
-                due += timedelta(days=1)
-        return event >= due if dl.after else event <= due
     interval = get(*dl.interval) if dl.interval else None
-    if isinstance(interval, int) and not isinstance(interval, bool):
-        if not dl.court_days:
-            return interval >= dl.days
-        if interval < dl.days:
+    count = interval if isinstance(interval, int) and not isinstance(interval, bool) else None
+    if anchor is None and event is not None and count is not None:
+        implied = event + timedelta(days=-count if dl.after else count)
+        if FIRST_DAY <= implied <= LAST_DAY:
+            anchor = implied
+    if anchor is not None:
+        due = last_day(anchor, dl.days, dl.court_days, dl.after)
+        if event is not None:
+            return event >= due if dl.after else event <= due
+        if count is not None:  # the event the count implies, as days from the anchor
+            return count >= abs((due - anchor).days)
+        return None
+    if count is not None:
+        least, most = count_bounds(dl.days, dl.court_days)
+        if count < least:
             return False
-        if interval >= dl.days + 4:  # a week more always holds enough court days
+        if count >= most:
             return True
     return None
 
@@ -237,13 +292,20 @@ def read_facts(case: Mapping[str, Any], today: date | None = None) -> Facts:
     boolean("movant_incarcerated", "motion", "movant_incarcerated")
     boolean("ex_parte", "motion", "ex_parte")
     boolean("filed_with_joint_statement", "motion", "filed_with_joint_statement")
-    motion = section("motion")
-    val["hearing_noticed"] = (
-        True if motion.get("hearing_on") is not None
-        else False if "hearing_on" in motion else None
-    )
+    boolean("served_by_mail", "motion", "served_by_mail")
+    enum("time_shortened", "motion", "time_shortened")
+
+    def present(name: str, sec: str, key: str) -> None:  # given; null: stated absent
+        body = section(sec)
+        val[name] = True if body.get(key) is not None else False if key in body else None
+
+    present("hearing_noticed", "motion", "hearing_on")
     boolean("opponent_pro_se", "opponent", "pro_se")
     boolean("opponent_contributed", "opponent", "contributed")
+    boolean("opponent_incarcerated", "opponent", "incarcerated")
+    boolean("opponent_identified", "opponent", "identified")
+    present("discovery_cutoff_set", "schedule", "discovery_cutoff")
+    boolean("hearing_by_discovery_cutoff", "schedule", "hearing_by_discovery_cutoff")
     boolean("motion_after_cutoff", "schedule", "motion_after_cutoff")
     boolean("lr251_waived", "schedule", "lr251_waived")
     boolean("conference_reimposed", "schedule", "conference_reimposed")
@@ -255,6 +317,7 @@ def read_facts(case: Mapping[str, Any], today: date | None = None) -> Facts:
     boolean("informal_conference_held", "conference", "informal_with_court")
     members("mode", "conference", "modes", MODES)
     enum("served", "responses", "served")
+    enum("at_filing", "responses", "served_at_filing")
     enum("responses_to", "responses", "to")
     document("js_filed", "joint_statement")
     for key in ("compliant", "signed_by_all", "single_document"):
@@ -271,6 +334,8 @@ def read_facts(case: Mapping[str, Any], today: date | None = None) -> Facts:
         value = aff_contains.get(key)
         val[f"affidavit_contains({key})"] = value if isinstance(value, bool) else None
     document("exception_response_filed", "response_to_exception_motion")
+    for reading in READINGS:
+        boolean(f"reading({reading})", "readings", reading)
     for name, dl in deadlines(version).items():
         val[f"timely({name})"] = _timely(dl, get)
     if PAGE_LIMIT in overlays:
