@@ -18,6 +18,7 @@ benchmark's population) is evaluated once.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -133,7 +134,7 @@ def _longest_roll() -> int:
     """The longest run of days that are not court days in the covered years: the most days a
     last day counted in calendar days can move."""
     days = _court_day_ordinals()
-    return max(b - a for a, b in zip(days, days[1:], strict=False)) - 1
+    return max(b - a for a, b in itertools.pairwise(days)) - 1
 
 
 @functools.cache
@@ -397,78 +398,120 @@ def evaluate(f: Facts, assigned: Mapping[str, bool], defaults: bool = True) -> O
     def unknown(name: str) -> bool:
         return values[name] is None
 
-    # scope.lp
+    def stated(name: str, value: bool = True) -> bool:  # the case states it (so, as given)
+        return values[name] is value
+
+    def memo(fn: Callable[[], bool]) -> Callable[[], bool]:
+        return functools.cache(fn)
+
+    # scope.lp: a discovery motion under Rules 26 through 37, or 45 (not in the 37-251 text;
+    # for the later texts on reading A-13)
     discovery_kind = any(v(f"kind({k})") for k in DISCOVERY_KINDS)
+    other_covered = memo(lambda: any(v(f"invokes({n})") for n in range(26, 38)))
     covered_rule = discovery_kind and (
-        any(v(f"invokes({n})") for n in range(26, 38))
-        or (version != V37 and v("invokes(45)"))  # 37-251(b): "26 through 37" only
+        other_covered()
+        or (version != V37 and v("invokes(45)") and v("reading(rule45_in_scope)"))
     )
-    governs = discovery_kind and covered_rule
-    displaced = governs and v("lr251_waived") and not v("conference_reimposed")
+    # reading A-15: no one to confer with -- an ex parte application with no hearing noticed,
+    # or no identified opponent (each as the case states it)
+    no_one_to_confer_with = stated("opponent_identified", False) or (
+        stated("ex_parte") and stated("hearing_noticed", False)
+    )
+    governs = discovery_kind and covered_rule and not (
+        no_one_to_confer_with and v("reading(ex_parte_application_outside_rule)")
+    )
+    # scheduling order: an order that L.R. 251 does not apply displaces it; a re-imposed
+    # conference is required on the waived path, nothing else
+    displaced = governs and v("lr251_waived")
     active = governs and not displaced
-    within_cutoff_found = not unknown("motion_after_cutoff") and not v("motion_after_cutoff")
+    within_cutoff_found = stated("motion_after_cutoff", False)
 
     def after_cutoff() -> bool:
-        return v("motion_after_cutoff") or (
-            not within_cutoff_found
-            and (not v("timely(motion_cutoff)") or not v("timely(hearing_cutoff)"))
-        )
+        if v("motion_after_cutoff"):
+            return True
+        if within_cutoff_found:
+            return False
+        if not v("timely(motion_cutoff)") or not v("timely(hearing_cutoff)"):
+            return True
+        return (stated("discovery_cutoff_set") and v("hearing_by_discovery_cutoff")
+                and not v("timely(hearing_discovery_cutoff)"))
 
-    # e_exceptions.lp (only a governed motion that no order displaced takes a path)
-    js_filed = v("js_filed")
-    total_failure = sanctions_only = excepted = False
-    if active and not js_filed:
-        total_failure = v("served(none)")
+    # e_exceptions.lp: judged at filing (A-12); unknown what was served then, what is served
+    # now decides "none"
+    total_failure = sanctions_only = False
+    if active:
+        at_filing = "served(none)" if unknown("at_filing(none)") else "at_filing(none)"
+        total_failure = v(at_filing)
         if not total_failure:
             seeks_sanctions = v("relief(sanctions)") or v("relief(expenses)")
             sanctions_only = seeks_sanctions and not any(
                 v(f"relief({r})") for r in ("compel", "protect", "quash", "other")
             )
-        excepted = total_failure or sanctions_only
-
-    def excepted_any() -> bool:  # e_exceptions.lp's excepted, for a motion on any path
-        if active or js_filed:
-            return excepted
-        sanctions = v("relief(sanctions)") or v("relief(expenses)")
-        other = any(v(f"relief({r})") for r in ("compel", "protect", "quash", "other"))
-        return v("served(none)") or (sanctions and not other)
-
-    route_total_failure = active and total_failure and not js_filed
-    route_sanctions_only = active and sanctions_only and not total_failure and not js_filed
-    # d_affidavit.lp, c_joint_statement.lp
-    route_affidavit = active and not js_filed and not excepted and v("affidavit_filed")
+    excepted = total_failure or sanctions_only  # (only an active motion has an exception)
+    refusal_stated = stated("opponent_refused_to_sign")
+    js_filed = memo(lambda: v("js_filed"))
+    # d_affidavit.lp: blocked only by a joint document (filed, signed by all, no refusal)
+    route_affidavit = (
+        active and not excepted and v("affidavit_filed")
+        and not (js_filed() and v("js_signed_by_all") and not refusal_stated)
+    )
     route_js = active and not excepted and not route_affidavit
     routes = {
         "not_governed": not governs,
         "waived": displaced,
         "joint_statement": route_js,
         "affidavit": route_affidavit,
-        "exception_total_failure": route_total_failure,
-        "exception_sanctions_only": route_sanctions_only,
+        "exception_total_failure": active and total_failure,
+        "exception_sanctions_only": active and sanctions_only,
     }
     # a_notice.lp: which notice period governs
-    concurrent = route_js and (
-        v("filed_with_joint_statement") or (js_filed and v("timely(statement_with_motion)"))
-    )
+    concurrent = memo(lambda: v("filed_with_joint_statement")
+                      or (js_filed() and v("timely(statement_with_motion)")))
+    on_js_concurrent = route_js and concurrent()
     period = {
-        "hearing_notice": (route_js and not concurrent) or route_affidavit
-        or (version == V37 and concurrent),
-        "hearing_notice_concurrent": version != V37 and concurrent,
-        "hearing_notice_exception": route_total_failure or route_sanctions_only,
+        "hearing_notice": (route_js and (not on_js_concurrent or version == V37))
+        or route_affidavit,
+        "hearing_notice_concurrent": on_js_concurrent and version != V37,
+        "hearing_notice_exception": active and excepted,
     }
+    # FRCP 6(d) on reading A-6 switched off: three days more for a motion served by mail
+    mail_days_added = memo(lambda: v("served_by_mail")
+                           and not v("reading(notice_runs_from_filing)"))
+
+    def notice_met() -> bool:
+        if not v("hearing_noticed"):
+            return False
+        if period["hearing_notice"] and (
+            v("timely(hearing_notice_mail)") if mail_days_added()
+            else v("timely(hearing_notice)")
+        ):
+            return True
+        for d in NOTICE_PERIODS[1:]:
+            if period[d] and v(f"timely({d})"):
+                return True
+        # FRCP 6(c)(1)(C), L.R. 144(e): shortened time, granted
+        return v("ex_parte") and v("time_shortened(granted)")
 
     def live() -> bool:
         return v("mode(in_person)") or v("mode(telephone)") or v("mode(video)")
 
+    lifts_conference = memo(lambda: v("reading(exception_lifts_conference)"))
+    excused = {
+        "conference": active and excepted and lifts_conference(),
+        "joint_statement": active and excepted,
+    }
+    on_js_filed = route_js and js_filed()
     req: dict[str, bool] = {
         "within_cutoff": discovery_kind,
         "notice": any(period.values()),
-        "conference": route_js,
+        "conference": route_js
+        or (displaced and v("conference_reimposed"))
+        or (active and excepted and not lifts_conference()),
         "joint_statement": route_js,
-        "joint_statement_signed": route_js and js_filed,
-        "joint_statement_contents": route_js and js_filed,
-        "joint_statement_single_document": route_js and js_filed,
-        "joint_statement_timely": route_js and js_filed,
+        "joint_statement_signed": on_js_filed,
+        "joint_statement_contents": on_js_filed,
+        "joint_statement_single_document": on_js_filed,
+        "joint_statement_timely": on_js_filed,
         "good_faith_effort": route_affidavit,
         "opponent_noncooperation": route_affidavit,
         "affidavit_contents": route_affidavit,
@@ -476,19 +519,21 @@ def evaluate(f: Facts, assigned: Mapping[str, bool], defaults: bool = True) -> O
     }
     met: dict[str, Callable[[], bool]] = {
         "within_cutoff": lambda: not after_cutoff(),
-        "notice": lambda: any(
-            on and v("hearing_noticed") and v(f"timely({d})") and not v("ex_parte")
-            for d, on in period.items()
-        ),
+        "notice": notice_met,
         "conference": lambda: v("conference_held") and v("conference_adequate"),
-        "joint_statement": lambda: js_filed,
-        "joint_statement_signed": lambda: v("js_signed_by_all") and v("opponent_contributed"),
+        "joint_statement": js_filed,
+        "joint_statement_signed": lambda: (
+            v("js_signed_by_all") and v("opponent_contributed") and not refusal_stated
+        ),
         "joint_statement_contents": lambda: all(
             v(f"js_contains({x})")
             for x in ("conference_details", "nature_of_action", "contentions", "items_in_full")
         ) and v("js_compliant"),
         "joint_statement_single_document": lambda: v("js_single_document"),
-        "joint_statement_timely": lambda: v("timely(joint_statement_due)"),
+        # 251 as amended, reading A-14: a concurrent filing's statement is timely
+        "joint_statement_timely": lambda: v("timely(joint_statement_due)") or (
+            version == V14 and concurrent() and v("reading(concurrent_statement_timely)")
+        ),
         "good_faith_effort": lambda: v("movant_effort"),
         "opponent_noncooperation": lambda: v("opponent_refused") or not v("opponent_contributed"),
         "affidavit_contents": lambda: v("affidavit_contains(efforts)")
@@ -501,34 +546,43 @@ def evaluate(f: Facts, assigned: Mapping[str, bool], defaults: bool = True) -> O
         req["informal_conference"] = active
         met["informal_conference"] = lambda: v("informal_conference_held")
     if PAGE_LIMIT in overlays:
-        req["joint_statement_page_limit"] = route_js and js_filed
+        req["joint_statement_page_limit"] = on_js_filed
         met["joint_statement_page_limit"] = lambda: not v("over(js_page_limit)")
     if NWC in overlays:
-        req["live_conference"] = route_js
+        req["live_conference"] = req["conference"]
         met["live_conference"] = lambda: v("conference_held") and live()
     if SLC in overlays:
         req["second_live_conference"] = route_js
         met["second_live_conference"] = lambda: (
             v("conference_after_filing") and v("conference_adequate") and live()
         )
-    # consequences.lp: a requirement that applies and is not met bars the hearing
+    # consequences.lp: a requirement that applies, is unmet and bars (bar, order) blocks it
     met_now = {q: met[q]() for q, applies in req.items() if applies}
-    ready = all(met_now.values())
-    excused = {"conference": active and excepted, "joint_statement": active and excepted}
+    ready = all(ok for q, ok in met_now.items() if q not in NOT_BARRING)
 
     if defaults:
-        _presumptions(f, v, unknown, assigned, js_filed=js_filed, route_js=route_js,
-                      excepted=excepted_any, period=period)
+        _presumptions(f, v, unknown, stated, assigned, discovery_kind=discovery_kind,
+                      other_covered=other_covered, governs=governs, active=active,
+                      no_one_to_confer_with=no_one_to_confer_with, excepted=excepted,
+                      js_filed=js_filed, route_js=route_js, concurrent=concurrent,
+                      period=period, refusal_stated=refusal_stated)
     return Outcome(governs, frozenset(r for r, on in routes.items() if on), ready, req,
                    met_now, excused)
 
 
 def _presumptions(f: Facts, v: Callable[[str], bool], unknown: Callable[[str], bool],
-                  assigned: Mapping[str, bool], *,
-                  js_filed: bool, route_js: bool, excepted: Callable[[], bool],
-                  period: Mapping[str, bool]) -> None:
+                  stated: Callable[..., bool], assigned: Mapping[str, bool], *,
+                  discovery_kind: bool, other_covered: Callable[[], bool], governs: bool,
+                  active: bool, no_one_to_confer_with: bool, excepted: bool,
+                  js_filed: Callable[[], bool], route_js: bool,
+                  concurrent: Callable[[], bool], period: Mapping[str, bool],
+                  refusal_stated: bool) -> None:
     """assumptions.lp: a presumption about an unknown fact whose conditions hold rules out the
-    completions in which the fact goes the other way."""
+    completions in which the fact goes the other way. Those about how the rule is complied
+    with hold only where it is active (governs, not displaced); those deciding scope and
+    displacement, and the cutoffs (every discovery motion), are not so limited. Presumptions
+    about facts no requirement reads (separate briefs, what was served at filing when not
+    stated, the exception response's date) cannot change a conclusion and are left out."""
 
     def presume(fact: str, value: bool, *conditions: bool | Callable[[], bool]) -> None:
         if not unknown(fact):
@@ -548,48 +602,75 @@ def _presumptions(f: Facts, v: Callable[[str], bool], unknown: Callable[[str], b
     def not_holds(name: str) -> Callable[[], bool]:
         return lambda: not v(name)
 
-    presume("conference_held", True, js_filed)
-    presume("conference_adequate", True, holds("conference_held"))
-    presume("js_signed_by_all", True, js_filed)
-    presume("opponent_contributed", True, js_filed)
-    neg_compliant = not unknown("js_compliant") and not v("js_compliant")
-    for x in ("conference_details", "nature_of_action", "contentions", "items_in_full"):
-        presume(f"js_contains({x})", True, js_filed, not neg_compliant)
-    presume("js_compliant", True, js_filed)
-    presume("js_single_document", True, js_filed)
-    presume("separate_briefs_filed", False, route_js)
-    presume("timely(joint_statement_due)", True, js_filed)
-    presume("timely(affidavit_due)", True, holds("affidavit_filed"))
-    presume("hearing_noticed", True, not_holds("ex_parte"))
-    for d, on in period.items():
-        presume(f"timely({d})", True, holds("hearing_noticed"), on)
-    presume("ex_parte", False)
-    presume("filed_with_joint_statement", False, not_holds("timely(statement_with_motion)"))
-    presume("timely(statement_with_motion)", False, js_filed)
-    presume("movant_effort", True, holds("affidavit_filed"))
-    presume("opponent_refused", True, holds("affidavit_filed"))
-    for x in ("efforts", "issues", "contentions", "items_in_full"):
-        presume(f"affidavit_contains({x})", True, holds("affidavit_filed"))
-    presume("lr251_waived", False)
-    presume("conference_reimposed", False, holds("lr251_waived"))
-    presume("motion_after_cutoff", False)
-    presume("timely(motion_cutoff)", True)
-    presume("timely(hearing_cutoff)", True)
-    presume("served(none)", False)
-    presume("timely(exception_response_due)", True, holds("exception_response_filed"), excepted)
+    version, overlays = f.version, f.overlays
+    # --- scope and displacement (not limited to an active rule)
     for kind, number in (("compel", 37), ("sanctions", 37), ("protective_order", 26),
                          ("quash", 45)):
         presume(f"invokes({number})", True, holds(f"kind({kind})"))
     for kind, relief in (("compel", "compel"), ("protective_order", "protect"),
                          ("quash", "quash"), ("sanctions", "sanctions")):
         presume(f"relief({relief})", True, holds(f"kind({kind})"))
+    if version != V37:  # A-13, defeated by 37-251(b)
+        presume("reading(rule45_in_scope)", True, holds("invokes(45)"), discovery_kind,
+                lambda: not other_covered())
+    presume("reading(ex_parte_application_outside_rule)", True, no_one_to_confer_with)
+    for party, pro_se in (("movant_incarcerated", "movant_pro_se"),
+                          ("opponent_incarcerated", "opponent_pro_se")):
+        presume(pro_se, True, stated(party))
+
+    def prisoner_case() -> bool:  # a party stated incarcerated, and pro se
+        return (stated("movant_incarcerated") and v("movant_pro_se")) or (
+            stated("opponent_incarcerated") and v("opponent_pro_se")
+        )
+
+    presume("lr251_waived", True, governs, prisoner_case)
+    presume("lr251_waived", False, governs, lambda: not prisoner_case())
+    presume("conference_reimposed", False, holds("lr251_waived"), governs)
+    presume("motion_after_cutoff", False, discovery_kind)
+    presume("timely(motion_cutoff)", True, discovery_kind)
+    presume("timely(hearing_cutoff)", True, discovery_kind)
+    discovery_cutoff = stated("discovery_cutoff_set")
+    presume("timely(hearing_discovery_cutoff)", True, discovery_kind, discovery_cutoff)
+    presume("hearing_by_discovery_cutoff", True, discovery_kind, discovery_cutoff,
+            not_holds("timely(hearing_discovery_cutoff)"))
+    if not active:
+        return
+    # --- compliance (where the rule is active)
+    mail_short = (period["hearing_notice"], holds("served_by_mail"),
+                  not_holds("timely(hearing_notice_mail)"))
+    presume("reading(notice_runs_from_filing)", True, *mail_short)
+    presume("served_by_mail", False, period["hearing_notice"],
+            not_holds("timely(hearing_notice_mail)"))
+    presume("reading(exception_lifts_conference)", True, excepted)
+    if version == V14:  # A-14
+        presume("reading(concurrent_statement_timely)", True, route_js, concurrent,
+                not_holds("timely(joint_statement_due)"))
+    presume("conference_held", True, js_filed)
+    presume("conference_adequate", True, holds("conference_held"))
+    presume("js_signed_by_all", True, js_filed, not refusal_stated)
+    presume("opponent_contributed", True, js_filed, not refusal_stated)
+    neg_compliant = stated("js_compliant", False)
+    for x in ("conference_details", "nature_of_action", "contentions", "items_in_full"):
+        presume(f"js_contains({x})", True, js_filed, route_js, not neg_compliant)
+    presume("js_compliant", True, js_filed, route_js)
+    presume("js_single_document", True, js_filed, route_js)
+    presume("timely(joint_statement_due)", True, js_filed)
+    presume("timely(affidavit_due)", True, holds("affidavit_filed"))
+    presume("hearing_noticed", True, not_holds("ex_parte"))
+    for d in NOTICE_PERIODS:
+        presume(f"timely({d})", True, holds("hearing_noticed"), period[d])
+    presume("ex_parte", False)
+    presume("filed_with_joint_statement", False, not_holds("timely(statement_with_motion)"))
+    presume("timely(statement_with_motion)", False, js_filed)
+    for x in ("efforts", "issues", "contentions", "items_in_full"):
+        presume(f"affidavit_contains({x})", True, holds("affidavit_filed"))
+    presume("served(none)", False)
     presume("affidavit_filed", False)
     for described in ("js_single_document", "js_signed_by_all", "opponent_contributed"):
-        if not unknown(described):
-            presume("js_filed", True, holds(described))
-    if PAGE_LIMIT in f.overlays:
+        presume("js_filed", True, stated(described))
+    if PAGE_LIMIT in overlays:
         presume("over(js_page_limit)", False, js_filed)
-    if NWC in f.overlays:
+    if NWC in overlays:
         presume("mode(telephone)", True, holds("conference_held"),
                 not_holds("mode(in_person)"), not_holds("mode(video)"))
 
