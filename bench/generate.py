@@ -166,6 +166,8 @@ def generate_case(rng: random.Random, index: int, *, unknown: float = 0.0,
     opponent = {"pro_se": _bool(rng, 0.1), "contributed": _bool(rng, 0.7),
                 "incarcerated": _bool(rng, 0.05), "identified": _bool(rng, 0.97)}
     readings = {k: _bool(rng, 0.85) for k in READINGS}
+    if rng.random() < 0.35:  # a discovery cutoff apart from the motion cutoff
+        schedule["discovery_cutoff"] = _day(cutoff + timedelta(days=rng.randrange(-40, 40)))
 
     case: dict[str, Any] = {
         "format": "rulepath/case-1",

@@ -631,7 +631,9 @@ def _presumptions(f: Facts, v: Callable[[str], bool], unknown: Callable[[str], b
     presume("timely(hearing_cutoff)", True, discovery_kind)
     discovery_cutoff = stated("discovery_cutoff_set")
     presume("timely(hearing_discovery_cutoff)", True, discovery_kind, discovery_cutoff)
+    # ... of a motion that seeks discovery (relief other than sanctions), where it matters
     presume("hearing_by_discovery_cutoff", True, discovery_kind, discovery_cutoff,
+            lambda: any(v(f"relief({r})") for r in ("compel", "protect", "quash", "other")),
             not_holds("timely(hearing_discovery_cutoff)"))
     if not active:
         return
