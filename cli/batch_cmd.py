@@ -17,8 +17,12 @@ if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a sourc
 
     def reports_input_errors(func: F) -> F: ...
 
+    def set_status(status: int) -> None: ...
+
+    def silence_stdout() -> None: ...
+
 else:
-    from rulepath.cli.main import reports_input_errors
+    from rulepath.cli.main import reports_input_errors, set_status, silence_stdout
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -65,9 +69,11 @@ def batch(source: str, output: str, workers: int, explain: bool, no_defaults: bo
     progress bar when stderr is a terminal.
 
     Exit status: 0 when every case was decided, 1 when some lines gave error records, 2 when
-    IN cannot be read.
+    IN cannot be read or an option is wrong. When the reader of the output goes away (a
+    closed pipe), the batch stops: 1 if a line written so far was an error record, else 0.
     """
     from rulepath.engine.batch import decide_stream, quiet_gc
+    from rulepath.engine.casefile import unreadable
     from rulepath.engine.errors import RulepathError
 
     path = Path(source)
@@ -82,7 +88,7 @@ def batch(source: str, output: str, workers: int, explain: bool, no_defaults: bo
         try:
             handle = path.open("rb")
         except OSError as error:
-            raise RulepathError(source, f"cannot read: {error.strerror}") from None
+            raise RulepathError("IN", unreadable(path, error)) from None
         items = _lines(handle)
         if sys.stderr.isatty():
             total = _count_lines(path)
@@ -113,18 +119,20 @@ def batch(source: str, output: str, workers: int, explain: bool, no_defaults: bo
                 progress.start()
             result = first
             while result is not None:
-                out.write(result.lines)
                 cases += result.cases
-                errors += result.errors
+                errors += result.errors  # counted first: a closed pipe exits by them
+                out.write(result.lines)
                 one += result.one_solve
                 two += result.two_solves
                 if progress is not None and task is not None:
                     progress.update(task, completed=cases)
                 result = next(stream, None)
             out.flush()
-        except BrokenPipeError:
-            sys.stderr.close()  # the reader went away: stop quietly
-            sys.exit(1)
+        except BrokenPipeError:  # the reader went away: stop quietly
+            if out is sys.stdout.buffer:
+                silence_stdout()
+            set_status(1 if errors else 0)
+            sys.exit(1 if errors else 0)
         finally:
             if progress is not None:
                 progress.stop()

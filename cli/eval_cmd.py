@@ -14,8 +14,10 @@ if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a sourc
 
     def reports_input_errors(func: F) -> F: ...
 
+    def set_status(status: int) -> None: ...
+
 else:
-    from rulepath.cli.main import reports_input_errors
+    from rulepath.cli.main import reports_input_errors, set_status
 
 # Kept in step with rulepath.engine.evaluate.FIGURES (not imported: the engine loads lazily).
 FIGURE_NAMES = ("merits", "not_merits", "balanced", "route", "coverage", "firm_precision")
@@ -75,13 +77,15 @@ def run_eval(directory: str, fmt: str, floors: list[tuple[str, float]]) -> None:
     error = no_evaluable_file(report)
     if error is not None:
         raise error
+    failures = below(report, floors)
+    if failures or report["errors"]:
+        set_status(1)  # also when the reader goes away before the report is all written
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(render_markdown(report))
     else:
         click.echo(render_text(report))
-    failures = below(report, floors)
     for failure in failures:
         click.echo(f"rulepath eval: {failure}", err=True)
     if report["errors"]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
+
+from rulepath.cli.completion import complete_atoms
+from rulepath.cli.options import case_options, load
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,7 +30,76 @@ FLAGS = {
     "path": "--path",
     "output": "-o",
     "format": "--format",
+    "as_of": "--as-of",
+    "overlay": "--overlay",
+    "rule_version": "--rule-version",
 }
+# What the command line calls the file a case was read from (a CaseError's field "<file>").
+FILE_ARGUMENT = "CASE"
+
+# Exit statuses (docs/exit-codes.md): 0 success; 1 the output is printed but something is
+# wrong (the rules conflict, an eval floor is missed or a file could not be decided, batch
+# lines gave error records); 2 bad input or usage (click's own usage errors are 2 as well).
+OK, WRONG, BAD_INPUT = 0, 1, 2
+# The status a command has determined before writing its output (ctx.meta): what it exits
+# with when its reader goes away (a closed pipe) before all is written.
+STATUS = "rulepath.status"
+
+
+def set_status(status: int) -> None:
+    """Record the status the running command will exit with (see :data:`STATUS`)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[STATUS] = status
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: point stdout at the null device, so that what is still buffered
+    is dropped at exit instead of failing again (as the Python documentation recommends for
+    SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (a test's stdout)
+        pass
+
+
+def _flush() -> None:
+    stdout = sys.stdout
+    if stdout is not None and not stdout.closed:
+        stdout.flush()
+
+
+@contextmanager
+def closed_pipe_ends_quietly(ctx: click.Context | None) -> Iterator[None]:
+    """A reader that stops reading (``rulepath decide CASE | head -1``) is not an error: no
+    traceback, and the status the command had determined (0 unless it recorded another)."""
+    try:
+        try:
+            yield
+        finally:
+            _flush()  # what is buffered fails here, not at exit
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        silence_stdout()
+        sys.exit(ctx.meta.get(STATUS, OK) if ctx is not None else OK)
+
+
+class Main(click.Group):
+    """The ``rulepath`` group: every command (and ``--help``, ``--version``) ends quietly
+    on a closed stdout pipe."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with closed_pipe_ends_quietly(None):
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with closed_pipe_ends_quietly(ctx):
+            return super().invoke(ctx)
 
 
 def reports_input_errors(func: F) -> F:
@@ -38,12 +112,16 @@ def reports_input_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CaseError as error:
-            click.echo(f"rulepath: {error}", err=True)
-            sys.exit(2)
+            if error.field == "<file>" and error.source is None:  # the file named itself
+                message = printable(f"{FILE_ARGUMENT}: {error.problem}")
+            else:
+                message = str(error)
+            click.echo(f"rulepath: {message}", err=True)
+            sys.exit(BAD_INPUT)
         except RulepathError as error:
             where = FLAGS.get(error.field, error.field)
             click.echo(f"rulepath: {printable(f'{where}: {error.reason}')}", err=True)
-            sys.exit(2)
+            sys.exit(BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
 
@@ -59,7 +137,7 @@ def _add_pack_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[st
             raise click.BadParameter(str(error), ctx=ctx) from None
 
 
-@click.group()
+@click.group(cls=Main)
 @click.version_option(package_name="rulepath")
 @click.option(
     "--pack-path",
@@ -87,52 +165,73 @@ def main() -> None:
 )
 @click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (text format).")
+@click.option("--verbose", is_flag=True,
+              help="Text and Markdown: also show the rules' internal ids (the pack, each "
+              "item's id) beside their words.")
+@case_options
 @reports_input_errors
-def decide(case: str, fmt: str, no_defaults: bool, color: bool | None) -> None:
+def decide(case: str, fmt: str, no_defaults: bool, color: bool | None, verbose: bool,
+           as_of: str | None, overlays: tuple[str, ...], rule_version: str | None) -> None:
     """Decide CASE (a YAML or JSON case file; - reads stdin): route, readiness, defects,
-    deadlines, sanctions exposure, disposition and next steps."""
+    deadlines, sanctions exposure, disposition and next steps.
+
+    Exit status: 0; 1 when the rules conflict (the decision is still printed); 2 when CASE
+    cannot be read or is not a valid case, or an option is wrong. Values the rule does not
+    name (motion.rules: [frcp-73]) are warned about on stderr.
+    """
     from rulepath.engine.api import decide as run
 
-    decision = run(case, defaults=not no_defaults)
-    _print_decision(decision, fmt, color)
+    decision = run(load(case, as_of, overlays, rule_version), defaults=not no_defaults)
     if decision.conflicts:  # the rules contradict themselves: never a quiet success
-        sys.exit(1)
+        set_status(WRONG)
+    _print_decision(decision, fmt, color, verbose)
+    if decision.conflicts:
+        sys.exit(WRONG)
 
 
-def _print_decision(decision: Any, fmt: str, color: bool | None) -> None:
+def _print_decision(decision: Any, fmt: str, color: bool | None, verbose: bool = False) -> None:
     if fmt == "json":
         click.echo(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        from rulepath.engine.render import to_markdown
+        from rulepath.engine.render import fit, to_markdown
 
-        click.echo(to_markdown(decision))
+        click.echo(fit(to_markdown(decision, verbose=verbose)))
     else:
         from rulepath.engine.render import print_text
 
-        print_text(decision, color=color)
+        print_text(decision, color=color, verbose=verbose)
 
 
 @main.command()
 @click.argument("case", type=click.Path(allow_dash=True))
 @click.option(
-    "--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. route(joint_statement)."
+    "--why", "why", metavar="ATOM", shell_complete=complete_atoms,
+    help="Explain why ATOM holds, e.g. route(joint_statement).",
 )
-@click.option("--why-not", "why_not", metavar="ATOM", help="Explain why ATOM does not hold.")
+@click.option("--why-not", "why_not", metavar="ATOM", shell_complete=complete_atoms,
+              help="Explain why ATOM does not hold.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
+@case_options
 @reports_input_errors
-def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaults: bool) -> None:
-    """The justification tree for CASE, every node cited: by default for ready_for_hearing."""
-    from rulepath.engine.explain import explain_case
-    from rulepath.engine.render import _tree_lines
+def explain(case: str, why: str | None, why_not: str | None, fmt: str, no_defaults: bool,
+            as_of: str | None, overlays: tuple[str, ...], rule_version: str | None) -> None:
+    """The justification tree for CASE, every node cited: by default for ready_for_hearing.
 
-    tree = explain_case(case, why=why, why_not=why_not, defaults=not no_defaults)
+    Exit status: 0; 2 when CASE cannot be read or is not a valid case, or an option (an
+    ATOM no rule concludes) is wrong.
+    """
+    from rulepath.engine.explain import explain_case
+    from rulepath.engine.render import print_tree
+
+    loaded = load(case, as_of, overlays, rule_version)
+    tree = explain_case(loaded, why=why, why_not=why_not, defaults=not no_defaults)
     if fmt == "json":
         click.echo(json.dumps(tree, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(_tree_lines(tree, limit=64)))
+        print_tree(tree, limit=64)
 
 
 @main.command()

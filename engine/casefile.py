@@ -13,6 +13,7 @@ consistency of the facts with each other: there is no legal logic here.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from . import calendar
 from .documents import DOCUMENT, MAX_DOCUMENT_BYTES, one_line, parse_document
 from .errors import CaseError
-from .schema import CaseSchema, CheckSpec, FieldSpec
+from .schema import NUMBER_SLOT, CaseSchema, CheckSpec, FieldSpec, PatternHint
 
 FORMAT_ID = "rulepath/case-1"
 
@@ -153,6 +154,8 @@ class Case(_Model):
     empty, all its facts unknown."""
 
     pack_id: ClassVar[str] = ""  # the pack whose model this is
+    # the pack's fields by path (for the words of an error on one)
+    field_specs: ClassVar[dict[str, FieldSpec]] = {}
 
     format: Literal["rulepath/case-1"] = Field(description="The case format: rulepath/case-1.")
     as_of: IsoDate | None = Field(
@@ -339,6 +342,7 @@ def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
         **top,
     )
     case.pack_id = pack_id
+    case.field_specs = {f.path: f for f in schema.fields}
     return case
 
 
@@ -401,8 +405,12 @@ def _case_error(top: type[BaseModel], error: ErrorDetails, source: str | None) -
         problem = "required field is missing"
     elif kind == "extra_forbidden":
         model = _model_at(top, loc[:-1])
-        allowed = ", ".join(model.model_fields) if model else "?"
-        problem = f"unknown field (allowed: {allowed})"
+        names = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        if close:
+            problem = f"unknown field (did you mean {_dotted((*loc[:-1], close[0]))}?)"
+        else:
+            problem = f"unknown field (allowed: {', '.join(names) or '?'})"
     elif kind == "literal_error":
         choices = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         problem = f"{shown} is not one of: {choices}"
@@ -419,10 +427,36 @@ def _case_error(top: type[BaseModel], error: ErrorDetails, source: str | None) -
     elif kind == "greater_than_equal":
         problem = f"must be at least {ctx.get('ge')}, got {shown}"
     elif kind == "string_pattern_mismatch":
-        problem = f"{shown} does not match the pattern {ctx.get('pattern')}"
+        spec = getattr(top, "field_specs", {}).get(_dotted(tuple(p for p in loc if
+                                                              isinstance(p, str))))
+        hint = spec.pattern_hint if spec is not None else None
+        pattern = str(ctx.get("pattern"))
+        if hint is None or not isinstance(value, str):
+            problem = f"{shown} does not match the pattern {pattern}"
+        else:
+            problem = f"{shown} is not {hint.words}{_write_as(hint, value, pattern)}"
     else:
         problem = error["msg"]
     return CaseError(_dotted(loc) or DOCUMENT, one_line(problem), source)
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[a-z](?![a-z]))?")
+
+
+def _write_as(hint: PatternHint, value: str, pattern: str) -> str:
+    """How to write a value that does not match a pattern: the hint's form with the value's
+    own number when that matches (``'Rule 37'`` -> ``frcp-37``), else the form and an
+    example."""
+    if hint.form is not None:
+        found = _NUMBER.search(value.lower())
+        if found:
+            written = hint.form.replace(NUMBER_SLOT, found.group())
+            if re.search(pattern, written):
+                return f"; write it as {written}"
+        form = hint.form.replace(NUMBER_SLOT, "N")
+        example = f", e.g. {hint.example}" if hint.example else ""
+        return f"; write it as {form}{example}"
+    return f" (e.g. {hint.example})" if hint.example else ""
 
 
 def _pack_of(data: dict[Any, Any], source: str | None) -> str:
@@ -465,6 +499,21 @@ def parse_case(
     return case_from_mapping(data, source=source)
 
 
+FILE = "<file>"  # the field of an error on the file itself (the CLI names it CASE)
+
+
+def unreadable(path: Path, error: OSError) -> str:
+    """Why a case file cannot be read, in words, naming it."""
+    if isinstance(error, FileNotFoundError):
+        return f"no such file: {path}"
+    if isinstance(error, IsADirectoryError):
+        return f"a folder, not a case file: {path}"
+    if isinstance(error, PermissionError):
+        return f"permission denied: {path}"
+    reason = error.strerror or one_line(str(error))
+    return f"cannot read {path}: {reason[:1].lower()}{reason[1:]}"
+
+
 def load_case(path: str | Path) -> Case:
     """Load a case file (`-` reads stdin); the format follows the extension, else the text."""
     if str(path) == "-":
@@ -479,9 +528,10 @@ def load_case(path: str | Path) -> Case:
                 "bytes (1 MiB) for a case document",
                 str(path),
             )
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise CaseError("<file>", f"cannot read: {one_line(str(e))}", str(path)) from None
+        # an undecodable byte is carried as a surrogate, which parsing names by line and column
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError as e:
+        raise CaseError(FILE, unreadable(path, e)) from None
     suffix = path.suffix.lower()
     fmt: Literal["yaml", "json"] | None = (
         "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None

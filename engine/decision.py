@@ -222,10 +222,30 @@ class Decision:
             explanation=data.get("explanation"),
         )
 
-    def _repr_svg_(self) -> str | None:  # notebooks render the case graph
-        from .graph import decision_svg
+    # Notebooks (Jupyter, IPython) show a decision by these. Both need the case the decision
+    # was made from, which :func:`rulepath.decide` keeps beside it (not in ``to_dict``).
 
-        return decision_svg(self)
+    def _repr_svg_(self) -> str | None:
+        """The case's path through the rule (``rulepath graph CASE --path``) as SVG: what
+        decides its route, readiness and recommended disposition. None when the decision does
+        not know its case (one read back by :meth:`from_dict`) or no renderer is installed."""
+        from .errors import RulepathError
+        from .graph import graph, render
+
+        case = vars(self).get("_case")
+        if case is None:
+            return None
+        try:
+            path = graph(case, defaults=vars(self).get("_defaults", True), path=True)
+            return render(path, "svg").decode("utf-8")
+        except RulepathError:
+            return None
+
+    def _repr_markdown_(self) -> str:
+        """The decision in Markdown (``rulepath decide CASE --format markdown``)."""
+        from .render import to_markdown
+
+        return to_markdown(self)
 
 
 def iso(d: date | None) -> str | None:

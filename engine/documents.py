@@ -229,16 +229,82 @@ def _too_deep() -> str:
     return f"nested deeper than {MAX_DEPTH} levels (the limit for a case document)"
 
 
+def _mark(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1} column {mark.column + 1}"
+
+
+def _line_at(text: str, mark: yaml.Mark) -> str:
+    """The text of the line a mark is on, from the mark to the end of the line."""
+    lines = text.splitlines()
+    return lines[mark.line][mark.column :].rstrip() if mark.line < len(lines) else ""
+
+
+def _unfinished_scalar(text: str) -> yaml.ScalarToken | None:
+    """The last token scanned before a scanner error, if it is a plain scalar that runs over
+    more than one line (what a line without its ``:`` becomes)."""
+    tokens: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    last = tokens[-1] if tokens else None
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.plain
+        and last.end_mark.line > last.start_mark.line
+    ):
+        return last
+    return None
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
+    """Where a YAML error is, as the author would look for it, and what it is.
+
+    The parser reports where it noticed, which is not always where the mistake is: a key
+    without its ``:`` is found where the parser gave up looking for the colon (the next
+    line, or the end of the document). ``could not find expected ':'`` comes with the place
+    the key began (the context mark), and "mapping values are not allowed" after a plain
+    scalar that began a line and ran on into the next one means that first line lacks its
+    ``:``; both are reported at the line of the key. Otherwise the problem's place, with the
+    context's (where the list or mapping in question began) in words."""
+    problem = error.problem or error.context or "cannot parse"
+    if "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels)
+        return error.problem_mark or error.context_mark, _too_deep()
+    context, problem_mark, context_mark = error.context, error.problem_mark, error.context_mark
+    if "could not find expected ':'" in problem and context_mark is not None:
+        key = _line_at(text, context_mark)
+        return context_mark, f"{key!r} has no ':' after the field name (write name: value)"
+    if problem.startswith("mapping values are not allowed") and problem_mark is not None:
+        scalar = _unfinished_scalar(text)
+        if scalar is not None:
+            start = scalar.start_mark
+            line = text.splitlines()[start.line]
+            key = line[start.column :].rstrip()
+            if not line[: start.column].strip():  # the scalar began the line: a key
+                return start, f"{key!r} has no ':' after the field name (write name: value)"
+            return problem_mark, (
+                f"the value {key!r} on line {start.line + 1} runs on into line "
+                f"{problem_mark.line + 1}, where ':' is not allowed (is line "
+                f"{problem_mark.line + 1} indented too far?)"
+            )
+    if (
+        context
+        and context_mark is not None
+        and problem_mark is not None
+        and _mark(context_mark) != _mark(problem_mark)
+    ):
+        return problem_mark, f"{problem} ({context} from {_mark(context_mark)})"
+    return problem_mark or context_mark, problem
+
+
 def load_yaml(text: str, source: str | None) -> object:
     """YAML text to data (no size, nesting or string checks: see :func:`parse_document`)."""
     try:
         return yaml.load(text, Loader=_LOADER)  # a safe loader
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = e.problem or e.context or "cannot parse"
-        if "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels)
-            problem = _too_deep()
+        mark, problem = _yaml_problem(e, text)
+        where = f" at {_mark(mark)}" if mark else ""
         raise CaseError(DOCUMENT, f"malformed YAML{where}: {one_line(problem)}", source) from None
     except yaml.YAMLError as e:
         raise CaseError(DOCUMENT, f"malformed YAML: {one_line(str(e))}", source) from None

@@ -35,7 +35,6 @@ from .solve import Consequences
 
 __all__ = [
     "case_graph",
-    "decision_svg",
     "focus_on",
     "graph",
     "pack_svg",
@@ -470,19 +469,6 @@ def graph(
         g = case_graph(loaded.model_copy(update=update) if update else loaded, defaults=defaults)
     g = path_only(g) if path else g
     return focus_on(g, focus) if focus else g
-
-
-def decision_svg(decision: Any) -> str | None:
-    """The case graph of a decision as SVG (``Decision._repr_svg_``), or None when the decision
-    does not know its case or no renderer is installed."""
-    case = vars(decision).get("_case")
-    if case is None:
-        return None
-    try:
-        g = case_graph(case, defaults=vars(decision).get("_defaults", True))
-        return render(g, "svg").decode("utf-8")
-    except RulepathError:
-        return None
 
 
 def pack_svg(pack: Pack) -> str | None:

@@ -90,6 +90,7 @@ class Program:
     # "requirement(Q)", "sanction(G)", "disposition(D)" -> (force, cite as declared)
     forces: dict[str, tuple[Force, str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    step_order: dict[str, int] = field(default_factory=dict)  # next-step action -> rank
     rules: dict[clingo.Symbol, RuleDecl] = field(default_factory=dict)
     rules_by_head: dict[clingo.Symbol, list[RuleDecl]] = field(default_factory=dict)
     input_by_term: dict[clingo.Symbol, InputDecl] = field(default_factory=dict)
@@ -210,6 +211,9 @@ def _read_declarations(p: Program) -> None:
         p.requirements[_str(s.arguments[0])] = (_str(s.arguments[1]), _str(s.arguments[2]))
     for s in _facts(ctl, "text", 2):
         p.texts[_str(s.arguments[0])] = _str(s.arguments[1])
+    for s in _facts(ctl, "step_order", 2):
+        if s.arguments[1].type == clingo.SymbolType.Number:
+            p.step_order[_str(s.arguments[0])] = s.arguments[1].number
     for s in _facts(ctl, "output", 5):
         o_name, o_arity, o_key, o_card, o_cat = s.arguments
         output = OutputDecl(

@@ -19,12 +19,28 @@ from .errors import PackError
 FieldType = Literal["bool", "enum", "set", "date", "count", "int", "string"]
 _TYPES = frozenset({"bool", "enum", "set", "date", "count", "int", "string"})
 _FIELD_KEYS = frozenset(
-    {"type", "values", "pattern", "description", "read", "why_unread", "implied_by"}
+    {"type", "values", "pattern", "pattern_hint", "description", "read", "why_unread",
+     "implied_by"}
 )
+_HINT_KEYS = frozenset({"words", "form", "example"})
+# where a hint's form takes the number found in the value given (frcp-{number} -> frcp-37)
+NUMBER_SLOT = "{number}"
 _CHECK_KEYS = {
     "not_before": frozenset({"kind", "field", "earlier"}),
     "interval": frozenset({"kind", "field", "from", "to"}),
 }
+
+
+@dataclass(frozen=True)
+class PatternHint:
+    """A pattern in words, for the error on a value that does not match it: what a member is
+    (``words``: "a federal rule id"), how one is written (``form``: "frcp-{number}", where the
+    first number of the value given goes) and a member as an example (``example``:
+    "frcp-37")."""
+
+    words: str
+    form: str | None = None
+    example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,7 @@ class FieldSpec:
     description: str
     values: tuple[str, ...] = ()  # an enum's values, or a set's members
     pattern: str | None = None  # a set's members as strings matching it
+    pattern_hint: PatternHint | None = None  # the pattern in words, for its error
     read: bool = True  # some declaration of the pack's logic reads it
     why_unread: str | None = None
     implied_by: str | None = None  # a value at this sibling path implies true
@@ -118,10 +135,35 @@ def _field(where: str, path: str, spec: dict[str, Any]) -> FieldSpec:
     implied_by = spec.get("implied_by")
     if implied_by is not None and implied_by.rpartition(".")[0] != path.rpartition(".")[0]:
         raise PackError(where, f"{path}: implied_by must name a field of the same section")
+    hint = _pattern_hint(where, path, spec.get("pattern_hint"), pattern)
     return FieldSpec(
-        path, kind, str(spec["description"]), values, pattern, read, spec.get("why_unread"),
-        implied_by,
+        path, kind, str(spec["description"]), values, pattern, hint, read,
+        spec.get("why_unread"), implied_by,
     )
+
+
+def _pattern_hint(
+    where: str, path: str, spec: object, pattern: str | None
+) -> PatternHint | None:
+    """A field's ``pattern_hint``: a table ``{words, form, example}`` (only ``words``
+    required), or a string (the words alone); only for a field with a pattern."""
+    if spec is None:
+        return None
+    if pattern is None:
+        raise PackError(where, f"{path}: pattern_hint needs a pattern")
+    if isinstance(spec, str):
+        spec = {"words": spec}
+    if not isinstance(spec, dict) or not isinstance(spec.get("words"), str) or not spec["words"]:
+        raise PackError(where, f"{path}: pattern_hint is a table with words (form, example)")
+    unknown = set(spec) - _HINT_KEYS
+    if unknown:
+        raise PackError(where, f"{path}: pattern_hint: unknown key(s) {', '.join(sorted(unknown))}")
+    form, example = spec.get("form"), spec.get("example")
+    if form is not None and (not isinstance(form, str) or NUMBER_SLOT not in form):
+        raise PackError(where, f"{path}: pattern_hint.form must hold {NUMBER_SLOT}")
+    if example is not None and (not isinstance(example, str) or not re.search(pattern, example)):
+        raise PackError(where, f"{path}: pattern_hint.example must match the pattern")
+    return PatternHint(spec["words"], form, example)
 
 
 def _check(where: str, spec: dict[str, Any], paths: set[str]) -> CheckSpec:

@@ -3,6 +3,11 @@
     >>> import rulepath
     >>> decision = rulepath.decide("examples/martinez-v-smith.yaml")
     >>> decision.route, decision.ready_for_hearing
+    ('joint_statement', False)
+
+A case is the path of a case file, a mapping holding the case as data, or a loaded
+:class:`rulepath.engine.casefile.Case`; :func:`decide`, :func:`explain` and :func:`graph` take
+any of them (docs/python-api.md).
 
 Imports are lazy so that ``rulepath --help`` stays fast.
 """
@@ -12,23 +17,70 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .engine.api import CaseInputError as CaseInputError
     from .engine.api import decide as decide
+    from .engine.api import explain as explain
+    from .engine.api import graph as graph
+    from .engine.casefile import Case as Case
     from .engine.decision import Decision as Decision
+    from .engine.errors import CaseError as CaseError
+    from .engine.errors import RulepathError as RulepathError
 
-__all__ = ["Decision", "decide"]
+    __version__: str
+
+__all__ = [
+    "Case",
+    "CaseError",
+    "CaseInputError",
+    "Decision",
+    "RulepathError",
+    "__version__",
+    "decide",
+    "explain",
+    "graph",
+]
+
+_FROM = {
+    "decide": "api",
+    "explain": "api",
+    "graph": "api",
+    "CaseInputError": "api",
+    "Case": "casefile",
+    "Decision": "decision",
+    "CaseError": "errors",
+    "RulepathError": "errors",
+}
+
+
+def _version() -> str:
+    """The installed distribution's version; from a source tree that is not installed, the
+    version pyproject.toml declares."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rulepath")
+    except PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            with pyproject.open("rb") as handle:
+                return str(tomllib.load(handle)["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "0+unknown"
 
 
 def __getattr__(name: str) -> Any:
-    if name == "decide":
-        from .engine.api import decide
+    if name == "__version__":
+        return _version()
+    module = _FROM.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rulepath' has no attribute {name!r}")
+    from importlib import import_module
 
-        return decide
-    if name == "Decision":
-        from .engine.decision import Decision
+    return getattr(import_module(f".engine.{module}", __name__), name)
 
-        return Decision
-    if name == "graph":
-        from .engine.graph import graph
 
-        return graph
-    raise AttributeError(name)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

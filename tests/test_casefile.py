@@ -75,7 +75,7 @@ BAD_CASES = [
     ("unknown_nested_field.json", "joint_statement.contains.exhibits", "unknown field"),
     ("bad_enum.yaml", "motion.kind", "'compell' is not one of: compel, protective_order,"),
     ("bad_list_item.yaml", "conference.modes[1]", "'email' is not one of: in_person,"),
-    ("bad_rule_id.yaml", "motion.rules[1]", "'FRCP 26' does not match"),
+    ("bad_rule_id.yaml", "motion.rules[1]", "'FRCP 26' is not a federal rule id; write it as"),
     ("wrong_type_bool.yaml", "conference.held", "expected a boolean, got 'yes'"),
     ("wrong_type_bool.json", "opponent.pro_se", "expected a boolean, got 1"),
     ("wrong_type_int.yaml", "motion.notice_days", "expected an integer, got '28'"),

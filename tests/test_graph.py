@@ -336,7 +336,7 @@ def test_cli_case_focus_json(tmp_path: Path) -> None:
         (["--as-of", "2010-02-30"], "as_of: not an ISO date"),
         (["--focus", "nothing_like_this"], "--focus: no node"),
         (["--path"], "--path: needs a CASE"),
-        ([str(ROOT / "no-such-case.yaml")], "cannot read"),
+        ([str(ROOT / "no-such-case.yaml")], "CASE: no such file:"),
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2(args: list[str], field: str) -> None:

@@ -172,7 +172,7 @@ def _pack_words() -> set[str]:
     words: set[str] = set()
     for pack_id in pack_ids():
         pack = load_pack(pack_id)
-        if not pack.root.is_relative_to(ROOT / "logic"):
+        if not pack.root.resolve().is_relative_to((ROOT / "logic").resolve()):
             continue
         words.add(pack_id)
         words |= {f.path for f in pack.case_schema().fields}
@@ -182,7 +182,9 @@ def _pack_words() -> set[str]:
         words |= set(re.findall(r"\b([a-z][a-z0-9_]*)\s*\(", text)) - core
     # Common English words that a pack happens to use as predicate names too, and that the
     # engine uses as plain Python names (an error's kind, a solve mode).
-    ordinary = {"kind", "mode"}
+    # ("reading": the engine's Reader produces a Reading; the L.R. 251 pack's switchable
+    # readings are reading/1.)
+    ordinary = {"kind", "mode", "reading"}
     return {w for w in words if len(w) > 3} - ordinary
 
 
