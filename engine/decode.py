@@ -96,6 +96,10 @@ def decode_dict(
         undetermined.append({"conclusion": label or term, "depends_on": sorted(paths)})
 
     conflicts = r.conflicts()
+    if conflicts and determined:
+        # A determined reading carries only the firings whose cite it reports; the rules that
+        # drew each conflicting value come with the full reading.
+        raise NotDetermined("conflicts")
 
     def single(name: str, *, noted: bool = True) -> str | None:
         """The one value of an output held at most once; None when undetermined (then noted,

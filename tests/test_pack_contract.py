@@ -197,3 +197,18 @@ def test_no_engine_module_names_a_pack_its_fields_or_its_predicates() -> None:
             if re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", text):
                 found.append(f"{module.name}: {word}")
     assert not found, found
+
+
+def test_the_batch_reports_a_conflict_with_its_rules_as_decide_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rulepath.engine.batch import BatchDecider
+
+    monkeypatch.setenv("RULEPATH_PACK_PATH", str(TEST_PACKS))
+    data = yaml.safe_load(MARTINEZ.read_text())
+    data.update(rule="conflict-demo", overlays=["route-conflict"], rule_version=None)
+    case = case_from_mapping(data)
+    want = decide(case, explain=False).to_dict(explanation=False)
+    got = BatchDecider().decide(case)
+    assert got["conflicts"] == want["conflicts"]
+    assert all(c["rules"] for c in got["conflicts"])
