@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from rulepath.cli.completion import complete_atoms
-from rulepath.cli.options import case_options, load
+from rulepath.cli.options import amend_option, case_options, load
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +33,7 @@ FLAGS = {
     "as_of": "--as-of",
     "overlay": "--overlay",
     "rule_version": "--rule-version",
+    "amend": "--amend",
 }
 # What the command line calls the file a case was read from (a CaseError's field "<file>").
 FILE_ARGUMENT = "CASE"
@@ -169,9 +170,11 @@ def main() -> None:
               help="Text and Markdown: also show the rules' internal ids (the pack, each "
               "item's id) beside their words.")
 @case_options
+@amend_option
 @reports_input_errors
 def decide(case: str, fmt: str, no_defaults: bool, color: bool | None, verbose: bool,
-           as_of: str | None, overlays: tuple[str, ...], rule_version: str | None) -> None:
+           as_of: str | None, overlays: tuple[str, ...], rule_version: str | None,
+           amend: str | None = None) -> None:
     """Decide CASE (a YAML or JSON case file; - reads stdin): route, readiness, defects,
     deadlines, sanctions exposure, disposition and next steps.
 
@@ -181,7 +184,8 @@ def decide(case: str, fmt: str, no_defaults: bool, color: bool | None, verbose: 
     """
     from rulepath.engine.api import decide as run
 
-    decision = run(load(case, as_of, overlays, rule_version), defaults=not no_defaults)
+    decision = run(load(case, as_of, overlays, rule_version), defaults=not no_defaults,
+                   amend=amend)
     if decision.conflicts:  # the rules contradict themselves: never a quiet success
         set_status(WRONG)
     _print_decision(decision, fmt, color, verbose)
@@ -284,6 +288,7 @@ def packs(fmt: str) -> None:
 from rulepath.cli.graph_cmd import graph; main.add_command(graph)  # noqa: E402, E702, I001
 from rulepath.cli.batch_cmd import batch; main.add_command(batch)  # noqa: E402, E702, I001
 from rulepath.cli.eval_cmd import run_eval; main.add_command(run_eval)  # noqa: E402, E702, I001
+from rulepath.cli.scenarios_cmd import scenarios; main.add_command(scenarios)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

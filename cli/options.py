@@ -32,6 +32,15 @@ def case_options(func: F) -> F:
         help="Decide as of DATE (YYYY-MM-DD) instead of the case file's as_of.")(func)
 
 
+def amend_option(func: F) -> F:
+    """``--amend FILE``: load an amendment (.lp, overlay style) on top of the case's version
+    and overlays, validated first (``rulepath.engine.amendment``)."""
+    return click.option(
+        "--amend", "amend", metavar="FILE", type=click.Path(dir_okay=False),
+        help="Load this amendment (.lp in the overlay style) on top of the version and "
+        "overlays; it is validated first, an error names FILE:LINE.")(func)
+
+
 def as_of_date(value: str | None) -> date | None:
     """``--as-of``'s date; a :class:`RulepathError` on ``as_of`` (the CLI words it as the
     flag) when it is not one the calendar covers."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypeAlias
 
+from .amendment import Amendment, load_amendment, validated
 from .casefile import Case, case_from_mapping, load_case
 from .decision import Decision
 from .decode import decode
@@ -24,6 +25,8 @@ from .solve import Consequences, solve
 
 # What every entry point takes as a case.
 CaseInput: TypeAlias = Case | str | os.PathLike[str] | Mapping[str, Any]
+# An amendment as given: the path of its .lp file, or one already validated.
+AmendInput: TypeAlias = Amendment | str | os.PathLike[str] | None
 ACCEPTS = (
     "a case file path (str or os.PathLike), a mapping holding the case (as a case file's "
     "YAML or JSON would), or a rulepath Case"
@@ -51,28 +54,42 @@ def as_of_for(case: Case) -> date:
     return case.as_of or date.today()
 
 
-def program_for_case(case: Case) -> Program:
-    """The one program of the case's pack, version (by ``as_of`` or forced) and overlays."""
+def program_for_case(case: Case, amend: AmendInput = None) -> Program:
+    """The one program of the case's pack, version (by ``as_of`` or forced) and overlays;
+    with ``amend`` (an amendment file's path, or an :class:`Amendment`) that amendment on top,
+    validated against them first (an :class:`AmendmentError` on ``amend`` says what is
+    wrong, ``FILE:LINE: problem``)."""
     pack = load_pack(case.pack)
     version = pack.version_for(as_of_for(case), case.rule_version)
-    return program_for(pack, version, tuple(case.overlays))
+    program = program_for(pack, version, tuple(case.overlays))
+    if amend is None:
+        return program
+    if isinstance(amend, Amendment):  # validated against this program, perhaps not
+        amendment = validated(program, amend.path, amend.text)
+    else:
+        amendment = load_amendment(program, amend)
+    return program_for(pack, version, tuple(case.overlays), amendment)
 
 
 def load_and_solve(
-    case: CaseInput | object, *, defaults: bool = True
+    case: CaseInput | object, *, defaults: bool = True, amend: AmendInput = None
 ) -> tuple[Program, CaseFacts, Consequences]:
-    """Load (if needed), pick the program for the case's version and overlays, and solve."""
+    """Load (if needed), pick the program for the case's version and overlays (and
+    amendment), and solve."""
     case = as_case(case)
-    program = program_for_case(case)
+    program = program_for_case(case, amend)
     facts = case_facts(program, case, defaults=defaults)
     return program, facts, solve(program, facts.assumptions)
 
 
-def decide(case: CaseInput, *, defaults: bool = True, explain: bool = True) -> Decision:
+def decide(
+    case: CaseInput, *, defaults: bool = True, explain: bool = True, amend: AmendInput = None
+) -> Decision:
     """Decide one case: the path of a case file (YAML or JSON), a mapping holding the case, or
-    a loaded :class:`Case`."""
+    a loaded :class:`Case`; ``amend`` loads an amendment file on top (see
+    :mod:`rulepath.engine.amendment`)."""
     case = as_case(case)
-    program, facts, consequences = load_and_solve(case, defaults=defaults)
+    program, facts, consequences = load_and_solve(case, defaults=defaults, amend=amend)
     decision = decode(program, case, as_of_for(case), facts, consequences)
     vars(decision).update(_case=case, _defaults=defaults)  # for _repr_svg_; not in to_dict
     if explain:
@@ -127,6 +144,7 @@ def graph(
 
 __all__ = [
     "ACCEPTS",
+    "AmendInput",
     "CaseInput",
     "CaseInputError",
     "as_case",

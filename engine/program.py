@@ -10,11 +10,14 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import clingo
 
 from .pack import Pack, Version
+
+if TYPE_CHECKING:
+    from .amendment import Amendment
 
 T = TypeVar("T")
 Direction = Literal["after", "before"]
@@ -104,6 +107,8 @@ class Program:
     read_literal: dict[str, int] = field(default_factory=dict)
     # what other modules derive from the program once (decoder tables, fact plan)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    # a validated amendment loaded on top of the version and overlays (engine/amendment.py)
+    amendment: Amendment | None = None
 
     def derived(self, key: str, build: Callable[[Program], T]) -> T:
         """``build(self)``, computed once per program and kept with it."""
@@ -137,17 +142,29 @@ def _str(sym: clingo.Symbol) -> str:
     return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
-def build_program(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
+def build_program(
+    pack: Pack, version: Version, overlays: tuple[str, ...], amendment: Amendment | None = None
+) -> Program:
     """Ground the pack once; read its declarations. Besides the output vocabulary, the inputs
-    that hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them."""
+    that hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them.
+    A validated ``amendment`` is added last, on top of the version and overlays."""
     files = pack.program_files(version, overlays)
     control = clingo.Control(["--warn=none"])
     for path in files:
         control.load(str(path))
+    if amendment is not None:
+        control.add("base", [], amendment.text)
     control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
     control.ground([("base", []), ("explain", [])])
     solve_config(control).models = "0"
-    program = Program(pack=pack, version=version, overlays=overlays, files=files, control=control)
+    program = Program(
+        pack=pack,
+        version=version,
+        overlays=overlays,
+        files=files,
+        control=control,
+        amendment=amendment,
+    )
     _read_declarations(program)
     return program
 
@@ -271,16 +288,21 @@ def solve_config(control: clingo.Control) -> Any:
 # large enough for every version with the overlay combinations real populations use (the
 # benchmark's population meets 19; thrashing would reground on every case).
 CACHE_SIZE = 64
-_CACHE: OrderedDict[tuple[str, str, tuple[str, ...]], Program] = OrderedDict()
+_CACHE: OrderedDict[
+    tuple[str, str, tuple[str, ...], tuple[str, str] | None], Program
+] = OrderedDict()
 
 
-def program_for(pack: Pack, version: Version, overlays: tuple[str, ...]) -> Program:
-    """The grounded program for (pack, version, overlays): built once, kept while it is among
-    the :data:`CACHE_SIZE` most recently used."""
-    key = (pack.id, version.id, overlays)
+def program_for(
+    pack: Pack, version: Version, overlays: tuple[str, ...], amendment: Amendment | None = None
+) -> Program:
+    """The grounded program for (pack, version, overlays[, amendment]): built once, kept while
+    it is among the :data:`CACHE_SIZE` most recently used. An amendment is keyed by its path
+    and validated text (see :func:`rulepath.engine.amendment.load_amendment`)."""
+    key = (pack.id, version.id, overlays, None if amendment is None else amendment.key)
     program = _CACHE.get(key)
     if program is None:
-        program = build_program(pack, version, overlays)
+        program = build_program(pack, version, overlays, amendment)
         _CACHE[key] = program
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
