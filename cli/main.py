@@ -289,6 +289,8 @@ from rulepath.cli.graph_cmd import graph; main.add_command(graph)  # noqa: E402,
 from rulepath.cli.batch_cmd import batch; main.add_command(batch)  # noqa: E402, E702, I001
 from rulepath.cli.eval_cmd import run_eval; main.add_command(run_eval)  # noqa: E402, E702, I001
 from rulepath.cli.scenarios_cmd import scenarios; main.add_command(scenarios)  # noqa: E402, E702, I001
+from rulepath.cli.diff_cmd import diff; main.add_command(diff)  # noqa: E402, E702, I001
+from rulepath.cli.check_cmd import check; main.add_command(check)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

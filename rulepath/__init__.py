@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from .engine.api import explain as explain
     from .engine.api import graph as graph
     from .engine.casefile import Case as Case
+    from .engine.check import check as check
     from .engine.decision import Decision as Decision
+    from .engine.diff import diff as diff
     from .engine.errors import CaseError as CaseError
     from .engine.errors import RulepathError as RulepathError
 
@@ -35,7 +37,9 @@ __all__ = [
     "Decision",
     "RulepathError",
     "__version__",
+    "check",
     "decide",
+    "diff",
     "explain",
     "graph",
 ]
@@ -44,7 +48,9 @@ _FROM = {
     "decide": "api",
     "explain": "api",
     "graph": "api",
+    "diff": "diff",
     "CaseInputError": "api",
+    "check": "check",
     "Case": "casefile",
     "Decision": "decision",
     "CaseError": "errors",

@@ -1,0 +1,93 @@
+"""rulepath diff: two rule versions compared in one clingo program; witnesses replay."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import rulepath
+from rulepath.cli.main import main
+from rulepath.engine.diff import Diff, diff
+from rulepath.engine.pack import logic_root
+
+AMEND = str(logic_root() / "edcal_lr251" / "amendments" / "statement_due_14_days.lp")
+TIMELY = ("requirement(joint_statement_timely)", "met", "unmet")
+
+
+@pytest.fixture(scope="module")
+def to_14() -> Diff:
+    return diff("edcal-lr251", from_version="251", to_version="251-amended-14")
+
+
+def _replayed(result: Diff) -> None:
+    for p in result.patterns:
+        if p.witness is not None:
+            assert p.replays, (p.dimension, p.before, p.after, p.decided)
+
+
+def test_seven_to_fourteen_days_changes_timeliness_with_a_witness(to_14: Diff) -> None:
+    assert to_14.changed and to_14.changes["defect"] and not to_14.changes["route"]
+    assert TIMELY in to_14.transitions
+    pattern = next(p for p in to_14.patterns if (p.dimension, p.before, p.after) == TIMELY)
+    assert pattern.replays and pattern.witness is not None
+    assert pattern.decided["a"]["requirements"]["joint_statement_timely"] == "met"
+    assert "joint_statement_late" in pattern.decided["b"]["defects"] \
+        or pattern.decided["b"]["defects"] != pattern.decided["a"]["defects"]
+    from datetime import date
+    filed = date.fromisoformat(pattern.witness["joint_statement"]["filed_on"])
+    hearing = date.fromisoformat(pattern.witness["motion"]["hearing_on"])
+    assert 7 <= (hearing - filed).days <= 16  # 7-13, a due date on a weekend backs off
+    sides = {c.side for c in pattern.conditions if "joint_statement_due" in c.path}
+    assert sides == {"a", "b"}
+    _replayed(to_14)
+
+
+def test_the_amendment_matches_the_version_on_timeliness(to_14: Diff) -> None:
+    amended = diff("edcal-lr251", as_of="2015-01-01", amend=AMEND)
+    timely = {t for t in to_14.transitions if t[0].endswith("_timely)") and t[1] == "met"}
+    assert timely <= set(amended.transitions)
+    _replayed(amended)
+
+
+def test_a_version_against_itself_changes_nothing() -> None:
+    same = diff("edcal-lr251", from_version="251", to_version="251")
+    assert not same.changed and same.transitions == [] and same.patterns == []
+
+
+def test_an_overlay_adds_a_live_conference_requirement() -> None:
+    result = diff("edcal-lr251", as_of="2024-01-01", overlays=["no-written-conferral"])
+    assert ("ready_for_hearing", "true", "false") in result.transitions
+    assert any(t[0] == "requirement(live_conference)" and t[2] == "unmet"
+               for t in result.transitions)
+    _replayed(result)
+
+
+def test_37_251_to_251_without_patterns() -> None:
+    result = diff("edcal-lr251", from_version="37-251", to_version="251", patterns=False)
+    assert result.changed and result.changes["route"]
+    assert any(t[0] == "route" for t in result.transitions)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_cli_formats(fmt: str) -> None:
+    run = CliRunner().invoke(main, ["diff", "--from", "251", "--to", "251-amended-14",
+                                    "--format", fmt])
+    assert run.exit_code == 0, run.output
+    if fmt == "json":
+        data: dict[str, Any] = json.loads(run.output)
+        assert data["format"] == "rulepath/diff-1" and data["changed"] is True
+        assert data["patterns"][0]["witness"] is not None or data["patterns"][0]["note"]
+    else:
+        assert "joint_statement_timely" in run.output
+
+
+def test_cli_needs_one_change() -> None:
+    run = CliRunner().invoke(main, ["diff"])
+    assert run.exit_code == 2 and "name one change" in run.output
+
+
+def test_python_api() -> None:
+    assert rulepath.diff is diff
