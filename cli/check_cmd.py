@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from rulepath.cli.options import space_options
+
 if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
     F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,11 +22,7 @@ else:
 
 
 @click.command("check")
-@click.option("--pack", "pack_id", metavar="ID", help="The rule pack (default pack).")
-@click.option("--version", "version_id", metavar="V", help="This version of the rule.")
-@click.option("--as-of", "as_of", metavar="DATE", help="The version in force on DATE.")
-@click.option("--overlay", "overlays", multiple=True, metavar="ID",
-              help="Apply this court modification (repeatable).")
+@space_options
 @click.option("--properties", "properties", metavar="FILE",
               help="The properties to check (plain ASP; default: the pack's properties.lp).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

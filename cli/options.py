@@ -32,6 +32,20 @@ def case_options(func: F) -> F:
         help="Decide as of DATE (YYYY-MM-DD) instead of the case file's as_of.")(func)
 
 
+def space_options(func: F) -> F:
+    """``--pack ID``, ``--version V``, ``--as-of DATE`` and ``--overlay ID`` (repeatable): the
+    rule a drafter's command (scenarios, check) explores, with no case."""
+    func = click.option(
+        "--overlay", "overlays", multiple=True, metavar="ID", shell_complete=complete_overlays,
+        help="Apply this court modification (repeatable).")(func)
+    func = click.option("--as-of", "as_of", metavar="DATE",
+                        help="The version in force on DATE.")(func)
+    func = click.option("--version", "version_id", metavar="V", shell_complete=complete_versions,
+                        help="This version of the rule.")(func)
+    return click.option("--pack", "pack_id", metavar="ID",
+                        help="The rule pack (default pack).")(func)
+
+
 def amend_option(func: F) -> F:
     """``--amend FILE``: load an amendment (.lp, overlay style) on top of the case's version
     and overlays, validated first (``rulepath.engine.amendment``)."""

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from rulepath.cli.options import space_options
+
 if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
     F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,11 +22,7 @@ else:
 
 
 @click.command("scenarios")
-@click.option("--pack", "pack_id", metavar="ID", help="The rule pack (default pack).")
-@click.option("--as-of", "as_of", metavar="DATE", help="The version in force on DATE.")
-@click.option("--version", "version_id", metavar="V", help="This version of the rule.")
-@click.option("--overlay", "overlays", multiple=True, metavar="ID",
-              help="Apply this court modification (repeatable).")
+@space_options
 @click.option("--count", "count", is_flag=True, help="State the size of the space (default).")
 @click.option("--sample", "sample", type=click.IntRange(min=1), metavar="N",
               help="Write N random scenarios as case files to -o DIR.")
