@@ -17,52 +17,137 @@ else:
     from rulepath.cli.main import reports_input_errors
 
 
+def _n(count: int | None) -> str:
+    return "not counted" if count is None else f"{count:,}"
+
+
+def _decision(d: dict[str, Any]) -> str:
+    return (f"route {d['route']}, ready {d['ready_for_hearing']}, recommended "
+            f"{d['recommended']}, defects {', '.join(d['defects']) or 'none'}")
+
+
+def _not_counted(result: Any) -> str:
+    return ("Counts are exact joint scenarios (both sides' scenario constraints, shared case "
+            "facts, each side's calendar judgements); \"not counted\" means the condition "
+            "rests on too many inputs to enumerate (rulepath.engine.diff.COUNT_INPUTS).")
+
+
 def render(result: Any, fmt: str) -> str:
-    """The diff as text or Markdown."""
-    md = fmt == "markdown"
-    out: list[str] = []
-    head = f"{result.before}  ->  {result.after}"
-    out.append(f"# Diff: {head}\n" if md else head)
+    """The diff as text or Markdown (a report a drafter could circulate)."""
+    if fmt == "markdown":
+        return render_markdown(result)
+    out: list[str] = [f"{result.before}  ->  {result.after}"]
     if not result.changed:
         out.append("No scenario's outcome changes.")
         return "\n".join(out)
-    changed = [n for n, c in result.changes.items() if c]
-    out.append(("**Outputs that change:** " if md else "outputs that change: ")
-               + ", ".join(changed))
+    out.append(f"joint scenarios: {_n(result.scenarios)}")
+    out.append("outputs that change (scenarios):")
+    for name, c in result.changes.items():
+        if c:
+            out.append(f"  {name}: {_n(result.change_counts.get(name))}")
     out.append("")
-    out.append("## Transitions\n" if md else "transitions (before -> after):")
-    if md:
-        out.append("| dimension | before | after | witness replays |")
-        out.append("| --- | --- | --- | --- |")
-    for p in result.patterns:
-        mark = "yes" if p.replays else ("no case file found" if p.witness is None else "NO")
-        if md:
-            out.append(f"| {p.dimension} | {p.before} | {p.after} | {mark} |")
-        else:
-            out.append(f"  {p.dimension}: {p.before} -> {p.after}  (witness: {mark})")
-    if not result.patterns:
-        for d, x, y in result.transitions:
-            out.append(f"  {d}: {x} -> {y}")
+    out.append("transitions (before -> after):")
+    by_key = {(p.dimension, p.before, p.after): p for p in result.patterns}
+    for key in result.transitions:
+        p = by_key.get(key)
+        mark = ("not searched (time budget)" if p is None else "yes" if p.replays
+                else ("no case file found" if p.witness is None else "NO"))
+        out.append(f"  {key[0]}: {key[1]} -> {key[2]}  (scenarios: "
+                   f"{_n(result.transition_counts.get(key))}; witness: {mark})")
     out.append("")
-    out.append("## Patterns\n" if md else "patterns (every completion makes the transition):")
+    out.append("patterns (every completion makes the transition):")
     for p in result.patterns:
-        out.append(f"### {p.dimension}: {p.before} -> {p.after}\n" if md
-                   else f"  {p.dimension}: {p.before} -> {p.after}")
+        out.append(f"  {p.dimension}: {p.before} -> {p.after}")
         for c in p.conditions:
-            out.append(f"- {c.words()}" if md else f"    {c.words()}")
+            out.append(f"    {c.words()}")
         if p.note:
-            out.append(("" if md else "    ") + p.note)
+            out.append("    " + p.note)
         for side in ("a", "b"):
             if side in p.decided:
-                d = p.decided[side]
-                line = (f"{side}: route {d['route']}, ready {d['ready_for_hearing']}, "
-                        f"recommended {d['recommended']}, defects {', '.join(d['defects'])}")
-                out.append(f"- witness under {line}" if md else f"    witness under {line}")
+                out.append(f"    witness under {side}: {_decision(p.decided[side])}")
         out.append("")
-    out.append(("**Gaps** (a value before, none after): " if md else "gaps: ")
-               + (", ".join(result.gaps) or "none"))
-    out.append(("**New conflicts:** " if md else "new conflicts: ")
-               + (", ".join(result.conflicts) or "none"))
+    if result.skipped:
+        out.append(f"patterns not searched (time budget): {len(result.skipped)} transitions")
+    out.append("gaps: " + (", ".join(result.gaps) or "none"))
+    out.append("new conflicts: " + (", ".join(result.conflicts) or "none"))
+    return "\n".join(out)
+
+
+def render_markdown(result: Any) -> str:
+    import yaml
+
+    from rulepath.engine.diff import changed_graph
+
+    out: list[str] = [f"# What changes: {result.pack}\n",
+                      f"- **Before (a):** {result.before}",
+                      f"- **After (b):** {result.after}", ""]
+    out.append("## Summary\n")
+    if not result.changed:
+        out.append("No scenario's outcome changes.")
+        return "\n".join(out) + "\n"
+    changed = [n for n, c in result.changes.items() if c]
+    main = sorted({d for d, _x, _y in result.transitions
+                   if not d.startswith("requirement(")})
+    reqs = sorted({d for d, _x, _y in result.transitions if d.startswith("requirement(")})
+    out.append(f"{len(result.transitions)} possible transitions across "
+               f"{_n(result.scenarios)} joint scenarios. Decisions that can change: "
+               f"{', '.join(main) or 'none'}; requirements: "
+               f"{', '.join(r[len('requirement('):-1] for r in reqs) or 'none'}. "
+               f"Declared outputs that change: {', '.join(changed)}.")
+    out.append(f"Gaps (a value before, none after): {', '.join(result.gaps) or 'none'}. "
+               f"New conflicts: {', '.join(result.conflicts) or 'none'}.\n")
+    out.append("## Scenarios per output\n")
+    out.append("| output | scenarios whose outcome changes |")
+    out.append("| --- | ---: |")
+    for name in changed:
+        out.append(f"| {name} | {_n(result.change_counts.get(name))} |")
+    out.append("")
+    out.append(_not_counted(result) + "\n")
+    out.append("## Transitions\n")
+    out.append("| dimension | before | after | scenarios | witness |")
+    out.append("| --- | --- | --- | ---: | --- |")
+    by_key = {(p.dimension, p.before, p.after): p for p in result.patterns}
+    for key in result.transitions:
+        p = by_key.get(key)
+        mark = ("not searched (time budget)" if p is None else "replays" if p.replays
+                else ("no case file found" if p.witness is None else "DOES NOT REPLAY"))
+        out.append(f"| {key[0]} | {key[1]} | {key[2]} | "
+                   f"{_n(result.transition_counts.get(key))} | {mark} |")
+    out.append("")
+    if result.skipped:
+        out.append(f"Patterns were searched within a time budget, the main decisions (route, "
+                   f"readiness, recommendation) first; {len(result.skipped)} transitions "
+                   f"have none here (`rulepath.diff(..., budget=None)` searches them all).\n")
+    graph = changed_graph(result)
+    if graph:
+        out.append("## The changed region\n")
+        out.append("The rule graph after the change, around the conclusions that change "
+                   "(marked Δ), with their direct premises and consequences.\n")
+        out.append("```mermaid\n" + graph.rstrip() + "\n```\n")
+    out.append("## Patterns\n")
+    for p in result.patterns:
+        out.append(f"### {p.dimension}: {p.before} → {p.after}\n")
+        out.append("Every case agreeing with these inputs makes the transition:\n")
+        for c in p.conditions:
+            out.append(f"- {c.words()}")
+        out.append("")
+        if p.note:
+            out.append(p.note + "\n")
+        if p.decided:
+            out.append("| | before (a) | after (b) |")
+            out.append("| --- | --- | --- |")
+            a, b = p.decided.get("a", {}), p.decided.get("b", {})
+            for field in ("route", "ready_for_hearing", "recommended"):
+                out.append(f"| {field} | {a.get(field)} | {b.get(field)} |")
+            out.append(f"| defects | {', '.join(a.get('defects', [])) or 'none'} | "
+                       f"{', '.join(b.get('defects', [])) or 'none'} |")
+            out.append("")
+        if p.witness is not None:
+            out.append("Witness case" + (" (replays under both sides)" if p.replays
+                                         else " (DOES NOT REPLAY)") + ":\n")
+            out.append("```yaml\n" + yaml.safe_dump(p.witness, sort_keys=False,
+                                                     allow_unicode=True).rstrip()
+                       + "\n```\n")
     return "\n".join(out)
 
 

@@ -28,9 +28,18 @@ requirement's status) and ``tr(Dim, Before, After)`` where they differ. From it:
 * ``gaps`` / ``conflicts``: an at-most-one output with a value before and none after, or more
   than one value after and not before.
 
-Not counted (yet): how many scenarios each transition covers. ``changes`` and ``transitions``
-say whether a change can happen; "every completion" of a pattern ranges over the symbolic
-scenario space (date order only), which a case file's dates may not all realise.
+Counted (:class:`_Counter`): the joint scenarios, exactly, by the independence split of
+:func:`scenarios.count_scenarios` applied to the joint ground program; per output and per
+transition, the scenarios where it changes, when the condition rests on at most
+``COUNT_INPUTS`` inputs (its ground support and the constraint groups it touches); otherwise
+None ("not counted"). On the real packs every condition rests on 80-150 inputs, so today
+only the totals are counted there: an exact per-condition count needs a model counter with
+component decomposition, which clingo's enumeration is not.
+
+Patterns are searched within ``PATTERN_BUDGET`` seconds, the main dimensions (route,
+readiness, recommended) first; the transitions past it are listed in ``Diff.skipped``.
+"Every completion" of a pattern ranges over the symbolic scenario space (date order only),
+which a case file's dates may not all realise.
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from clingo import ast
 from .errors import RulepathError
 from .pack import Pack, load_pack
 from .program import InputDecl, Program, program_for
-from .scenarios import Unrealisable, scenarios_file, schema_facts, witness_case
+from .scenarios import Unrealisable, _Rules, scenarios_file, schema_facts, witness_case
 
 SIDES = ("a", "b")
 # The dimensions the transition table reports (besides each requirement's status).
@@ -209,11 +218,16 @@ class Joint:
     # (side, input) -> literal of holds(T); the shared inputs carry side "a" only
     inputs: dict[tuple[str, clingo.Symbol], int]
     unknowns: dict[tuple[str, clingo.Symbol], int]
+    rules: list[tuple[bool, list[int], list[int]]] = field(default_factory=list)
+    # every input atom of both sides (the shared inputs' b copies too): literal -> (side, term)
+    atoms: dict[int, tuple[str, clingo.Symbol]] = field(default_factory=dict)
 
 
 def joint_program(a: Program, b: Program) -> Joint:
     # false first: a scenario found names few true inputs (see _find_pattern)
     ctl = clingo.Control(["--warn=none", "--sign-def=neg"])
+    observer = _Rules()
+    ctl.register_observer(observer)  # type: ignore[arg-type]
     with ast.ProgramBuilder(ctl) as builder:
         _add_side(builder, "a_", side_text(a))
         _add_side(builder, "b_", side_text(b))
@@ -231,7 +245,15 @@ def joint_program(a: Program, b: Program) -> Joint:
                 found = ctl.symbolic_atoms[clingo.Function(f"{side}_holds", [atom])]
                 if found is not None:
                     table[(side, d.term)] = found.literal
-    return Joint(a, b, ctl, inputs, unknowns)
+    atoms: dict[int, tuple[str, clingo.Symbol]] = {}
+    for side, prog in (("a", a), ("b", b)):
+        for d in prog.inputs:
+            found = ctl.symbolic_atoms[clingo.Function(f"{side}_holds", [d.term])]
+            if found is not None:
+                atoms[found.literal] = (side, d.term)
+    with ctl.backend() as backend:  # counting projects on the joint scenario's inputs
+        backend.add_project(sorted({*inputs.values(), *unknowns.values()}))
+    return Joint(a, b, ctl, inputs, unknowns, observer.rules, atoms)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -295,6 +317,12 @@ class Diff:
     shared_inputs: int
     side_inputs: dict[str, int]
     seconds: float = 0.0
+    # exact joint-scenario counts (None: rests on too many inputs to enumerate; see _Counter)
+    scenarios: int | None = None
+    change_counts: dict[str, int | None] = field(default_factory=dict)
+    transition_counts: dict[tuple[str, str, str], int | None] = field(default_factory=dict)
+    counted_on: dict[str, int] = field(default_factory=dict)  # condition -> inputs it rests on
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # no pattern: budget
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -303,8 +331,13 @@ class Diff:
             "pack": self.pack, "before": self.before, "after": self.after,
             "changed": self.changed,
             "changes": self.changes,
-            "transitions": [{"dimension": d, "before": x, "after": y}
+            "scenarios": self.scenarios,
+            "change_counts": self.change_counts,
+            "transitions": [{"dimension": d, "before": x, "after": y,
+                             "scenarios": self.transition_counts.get((d, x, y))}
                             for d, x, y in self.transitions],
+            "patterns_skipped": [{"dimension": d, "before": x, "after": y}
+                                 for d, x, y in self.skipped],
             "patterns": [p.to_dict() for p in self.patterns],
             "gaps": self.gaps, "conflicts": self.conflicts,
             "inputs": {"shared": self.shared_inputs, "per_side": self.side_inputs},
@@ -463,17 +496,32 @@ def _pattern(joint: Joint, lit: int, true: set[int], unknown: set[int]) -> list[
     return kept
 
 
-def compare(a: Program, b: Program, patterns: bool = True) -> Diff:
-    """The diff of side ``a`` (before) and side ``b`` (after)."""
+# The witness search's budget (seconds) after the symbolic part; main dimensions go first.
+PATTERN_BUDGET = 0.25
+MAIN = ("route", "ready_for_hearing", "recommended")
+
+
+def _priority(key: tuple[str, str, str]) -> tuple[int, str, str, str]:
+    return (0 if key[0] in MAIN else 1, *key)
+
+
+def compare(a: Program, b: Program, patterns: bool = True,
+            budget: float | None = PATTERN_BUDGET, count: bool = True) -> Diff:
+    """The diff of side ``a`` (before) and side ``b`` (after). Patterns are searched for the
+    transitions of the main dimensions first, then the requirements', while ``budget``
+    seconds last (None: no limit); the rest are listed in ``skipped``."""
     started = time.perf_counter()
     joint = joint_program(a, b)
     ctl = joint.control
     ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
     names = sorted({*a.outputs, *b.outputs})
     changes: dict[str, bool] = {}
+    change_lits: dict[str, int] = {}
     for name in names:
         lit = _atom(ctl, clingo.Function("changed", [clingo.Function(name)]))
         changes[name] = lit is not None and _satisfiable(ctl, [lit])
+        if lit is not None and changes[name]:
+            change_lits[name] = lit
     transitions: list[tuple[str, str, str]] = []
     found: list[tuple[tuple[str, str, str], int]] = []
     for sym in _candidates(ctl, "tr", 3):
@@ -492,15 +540,35 @@ def compare(a: Program, b: Program, patterns: bool = True) -> Diff:
         patterns=[], gaps=gaps, conflicts=conflicts,
         shared_inputs=len(shared_inputs(a, b)),
         side_inputs={"a": len(a.inputs), "b": len(b.inputs)},
+        extra={"programs": (a, b)},
     )
-    if patterns:
+    if count:
+        counter = _Counter(joint)
+        result.scenarios = counter.total()
+        for name in names:
+            lit_ = change_lits.get(name)
+            result.change_counts[name] = 0 if lit_ is None else counter.count(lit_)
+            if lit_ is not None:
+                result.counted_on[name] = len(counter.inputs_of(lit_) & counter.projected)
         for key, lit in found:
+            result.transition_counts[key] = counter.count(lit)
+            result.counted_on[_key_words(key)] = len(counter.inputs_of(lit) & counter.projected)
+    if patterns:
+        begun = time.perf_counter()
+        for key, lit in sorted(found, key=lambda f: _priority(f[0])):
+            if budget is not None and time.perf_counter() - begun > budget:
+                result.skipped.append(key)
+                continue
             result.patterns.append(_find_pattern(joint, key, lit))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int = 12
+def _key_words(key: tuple[str, str, str]) -> str:
+    return f"{key[0]}: {key[1]} -> {key[2]}"
+
+
+def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int = 6
                   ) -> Pattern:
     """The first of up to ``tries`` scenarios making the transition that a case file
     realises, widened to a pattern; else the first scenario's pattern, unrealised."""
@@ -533,6 +601,176 @@ def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int 
             f"beyond order, e.g. 7 + 0 days, may rule it out); the first: {why}")
     return Pattern(dimension, before, after,
                    [_condition(joint, s, t, v) for s, t, v, _ in kept], None, {}, False, note)
+
+
+# --- counting -----------------------------------------------------------------------------------
+
+# The most projected models one count may enumerate before it gives up (the count is None).
+COUNT_LIMIT = 50_000
+# A condition resting on more inputs than this (of its groups) is not enumerated at all.
+COUNT_INPUTS = 40
+
+
+class _Counter:
+    """Exact counts of joint scenarios, by independence (as :func:`scenarios.count_scenarios`):
+    the ground program's constraints are traced back to the input atoms they rest on, which
+    fall into independent groups. A condition (``changed(N)``, ``tr(...)``) rests on some
+    inputs; its count is the projected models, with the condition assumed, over those inputs
+    and every group they touch (the other inputs held at one scenario's values), times each
+    other group's count, times 2 per free input left out."""
+
+    def __init__(self, joint: Joint) -> None:
+        self.joint = joint
+        ctl = joint.control
+        by_lit = joint.atoms
+        false: set[int] = set()
+        for side, prog in (("a", joint.a), ("b", joint.b)):
+            for d in prog.inputs:
+                if d.kind != "timely":
+                    u = _atom(ctl, clingo.Function(f"{side}_holds",
+                                                   [clingo.Function("unknown", [d.term])]))
+                    if u is not None:
+                        false.add(u)
+            on = _atom(ctl, clingo.Function(f"{side}_holds", [clingo.Function("defaults_on")]))
+            if on is not None:
+                false.add(on)
+        rules = joint.rules
+        changed = True
+        while changed:  # an atom only dead rules define is false too
+            changed = False
+            alive: set[int] = set()
+            for _choice, head, body in rules:
+                if not any(x in false for x in body if x > 0):
+                    alive.update(head)
+            defined = {h for _, head, _ in rules for h in head}
+            for atom in defined - alive - false:
+                false.add(atom)
+                changed = True
+        live = [(c, h, b) for c, h, b in rules if not any(x in false for x in b if x > 0)]
+        self.defs: dict[int, list[list[int]]] = {}
+        for choice, head, body in live:
+            for h in head:
+                if choice and h in by_lit:
+                    continue
+                self.defs.setdefault(h, []).append(body)
+        self._support: dict[int, frozenset[int]] = {}
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        sets = [frozenset().union(*(self.support(abs(x)) for x in body))
+                for choice, head, body in live if not head and not choice]
+        sets += [self.support(atom) | {atom} for atom in self.defs if atom in by_lit]
+        constrained: set[int] = set()
+        for group in sets:
+            items = sorted(group)
+            constrained.update(items)
+            for x in items[1:]:
+                parent[find(x)] = find(items[0])
+        groups: dict[int, set[int]] = {}
+        for lit in constrained:
+            groups.setdefault(find(lit), set()).add(lit)
+        self.groups = list(groups.values())
+        self.group_of = {lit: i for i, g in enumerate(self.groups) for lit in g}
+        self.projected = set(joint.inputs.values())
+        self.free = {x for x in self.projected if x not in constrained}
+        self.base: set[int] | None = None
+        ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        with ctl.solve(yield_=True) as handle:
+            for model in handle:
+                self.base = {x for x in by_lit if model.is_true(x)}
+        self._group_counts: dict[int, int | None] = {}
+        self._inside: dict[int, set[int]] = {}
+
+    def support(self, atom: int) -> frozenset[int]:
+        """The input atoms an atom's truth rests on."""
+        if atom in self._support:
+            return self._support[atom]
+        seen: set[int] = set()
+        stack = [atom]
+        out: set[int] = set()
+        while stack:
+            x = stack.pop()
+            if x in seen:
+                continue
+            seen.add(x)
+            if x in self.joint.atoms:
+                out.add(x)
+            for body in self.defs.get(x, ()):
+                stack.extend(abs(y) for y in body)
+        self._support[atom] = frozenset(out)
+        return self._support[atom]
+
+    def _enumerate(self, inside: set[int], extra: list[int]) -> int | None:
+        assert self.base is not None
+        fixed = [x if x in self.base else -x for x in self.joint.atoms if x not in inside]
+        ctl = self.joint.control
+        ctl.configuration.solve.models = "0"  # type: ignore[union-attr]
+        ctl.configuration.solve.project = "project"  # type: ignore[union-attr]
+        n = 0
+        try:
+            with ctl.solve(assumptions=fixed + extra, yield_=True) as handle:
+                for _ in handle:
+                    n += 1
+                    if n > COUNT_LIMIT:
+                        handle.cancel()
+                        return None
+        finally:
+            ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+            ctl.configuration.solve.project = "no"  # type: ignore[union-attr]
+        return n
+
+    def group_count(self, i: int) -> int | None:
+        if i not in self._group_counts:
+            self._group_counts[i] = self._enumerate(self.groups[i], [])
+        return self._group_counts[i]
+
+    def inputs_of(self, lit: int) -> set[int]:
+        """The inputs a condition's count enumerates: its support and the groups it touches."""
+        if lit in self._inside:
+            return self._inside[lit]
+        inside = set(self.support(lit))
+        for x in list(inside):
+            if x in self.group_of:
+                inside |= self.groups[self.group_of[x]]
+        self._inside[lit] = inside
+        return inside
+
+    def count(self, lit: int | None) -> int | None:
+        """The joint scenarios in which ``lit`` holds (None: too many to enumerate)."""
+        if lit is None or self.base is None:
+            return 0
+        inside = self.inputs_of(lit)
+        if len(inside & self.projected) > COUNT_INPUTS:
+            return None
+        n = self._enumerate(inside, [lit])
+        if n is None:
+            return None
+        n *= 1 << len(self.free - inside)
+        touched = {self.group_of[x] for x in inside if x in self.group_of}
+        for i in range(len(self.groups)):
+            if i not in touched:
+                g = self.group_count(i)
+                if g is None:
+                    return None
+                n *= g
+        return n
+
+    def total(self) -> int | None:
+        """Every joint scenario."""
+        if self.base is None:
+            return 0
+        n = 1 << len(self.free)
+        for i in range(len(self.groups)):
+            g = self.group_count(i)
+            if g is None:
+                return None
+            n *= g
+        return n
 
 
 # --- choosing the sides -------------------------------------------------------------------------
@@ -592,9 +830,61 @@ def diff(
     to_version: str | None = None,
     overlays: tuple[str, ...] | list[str] = (),
     patterns: bool = True,
+    budget: float | None = PATTERN_BUDGET,
 ) -> Diff:
     """What changes between two rule versions (``rulepath diff``): see the module's words."""
     day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     a, b = sides(pack, as_of=day, amend=amend, from_version=from_version,
                  to_version=to_version, overlays=tuple(overlays))
-    return compare(a, b, patterns=patterns)
+    return compare(a, b, patterns=patterns, budget=budget)
+
+
+# --- the changed region of the decision graph ---------------------------------------------------
+
+
+def _changed_nodes(g: Any, result: Diff) -> set[str]:
+    """The graph nodes whose conclusion some transition changes."""
+    out: set[str] = set()
+    for dimension, before, after in result.transitions:
+        if dimension.startswith("requirement("):
+            q = dimension[len("requirement("):-1]
+            out |= {n for n, d in g.nodes(data=True) if d.get("group") == f"requirement:{q}"}
+        elif dimension == "ready_for_hearing":
+            out |= {n for n in g if n == "ready_for_hearing"}
+        else:
+            out |= {n for n in g if n in (f"{dimension}({before})", f"{dimension}({after})")}
+    return out
+
+
+def changed_graph(result: Diff) -> str | None:
+    """A Mermaid flowchart of the after side's rule graph around what changes: the nodes whose
+    conclusion a transition changes (marked "Δ") with their direct premises and consequences.
+    None when the graph cannot be drawn (or nothing changes)."""
+    from . import draw
+    from .graph import rule_graph
+
+    programs = result.extra.get("programs")
+    if not programs or not result.transitions:
+        return None
+    g = rule_graph(programs[1])
+    changed = _changed_nodes(g, result)
+    if not changed:
+        return None
+    keep = set(changed)
+    for n in changed:
+        keep |= set(g.predecessors(n)) | set(g.successors(n))
+    sub = g.subgraph(sorted(keep)).copy()
+    for n in changed:
+        data = sub.nodes[n]
+        if "label" in data:
+            data["label"] = "Δ " + str(data["label"])
+        if "row" in data:
+            data["row"] = "Δ " + str(data["row"])
+    groups = {k: dict(v) for k, v in g.graph["groups"].items()
+              if any(d.get("group") == k for d in sub.nodes.values())}
+    for k, v in groups.items():
+        if any(sub.nodes[n].get("group") == k for n in changed):
+            v["title"] = "Δ " + str(v["title"])
+    sub.graph["groups"] = groups
+    sub.graph["title"] = f"{g.graph['title']}: what changes (Δ) and its neighbours"
+    return draw.to_mermaid(sub)

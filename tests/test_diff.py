@@ -91,3 +91,37 @@ def test_cli_needs_one_change() -> None:
 
 def test_python_api() -> None:
     assert rulepath.diff is diff
+
+
+def test_the_joint_space_of_a_version_and_itself_is_its_scenario_space() -> None:
+    from rulepath.engine.diff import _Counter, joint_program, sides
+    from rulepath.engine.scenarios import count_scenarios
+
+    a, b = sides("edcal-lr251", from_version="251", to_version="251")
+    assert _Counter(joint_program(a, b)).total() == count_scenarios(a).known
+
+
+def test_counts_are_exact_or_not_counted(to_14: Diff) -> None:
+    assert to_14.scenarios and to_14.scenarios > 0
+    for key in to_14.transitions:
+        n = to_14.transition_counts[key]
+        assert n is None or 0 < n <= to_14.scenarios
+    assert set(to_14.change_counts) == set(to_14.changes)
+
+
+def test_the_main_decisions_get_patterns_first_within_the_budget() -> None:
+    result = diff("edcal-lr251", from_version="37-251", to_version="251")
+    assert result.seconds < 2.0
+    assert {(p.dimension, p.before, p.after) for p in result.patterns} | set(result.skipped) \
+        == set(result.transitions)
+    main = [p.dimension in ("route", "ready_for_hearing", "recommended")
+            for p in result.patterns]
+    assert main == sorted(main, reverse=True)  # the main decisions first
+
+def test_markdown_is_a_report_with_a_graph_and_witnesses() -> None:
+    run = CliRunner().invoke(main, ["diff", "--from", "251", "--to", "251-amended-14",
+                                    "--format", "markdown"])
+    assert run.exit_code == 0, run.output
+    for part in ("## Summary", "## Transitions", "```mermaid", "Δ", "```yaml",
+                 "| before (a) | after (b) |"):
+        assert part in run.output
