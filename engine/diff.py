@@ -57,7 +57,14 @@ from clingo import ast
 from .errors import RulepathError
 from .pack import Pack, load_pack
 from .program import InputDecl, Program, program_for
-from .scenarios import Unrealisable, _Rules, scenarios_file, schema_facts, witness_case
+from .scenarios import (
+    Unrealisable,
+    _Rules,
+    live_definitions,
+    scenarios_file,
+    schema_facts,
+    witness_case,
+)
 
 SIDES = ("a", "b")
 # The dimensions the transition table reports (besides each requirement's status).
@@ -634,25 +641,8 @@ class _Counter:
             on = _atom(ctl, clingo.Function(f"{side}_holds", [clingo.Function("defaults_on")]))
             if on is not None:
                 false.add(on)
-        rules = joint.rules
-        changed = True
-        while changed:  # an atom only dead rules define is false too
-            changed = False
-            alive: set[int] = set()
-            for _choice, head, body in rules:
-                if not any(x in false for x in body if x > 0):
-                    alive.update(head)
-            defined = {h for _, head, _ in rules for h in head}
-            for atom in defined - alive - false:
-                false.add(atom)
-                changed = True
-        live = [(c, h, b) for c, h, b in rules if not any(x in false for x in b if x > 0)]
-        self.defs: dict[int, list[list[int]]] = {}
-        for choice, head, body in live:
-            for h in head:
-                if choice and h in by_lit:
-                    continue
-                self.defs.setdefault(h, []).append(body)
+        self.defs: dict[int, list[list[int]]]
+        self.defs, live = live_definitions(joint.rules, false, by_lit)
         self._support: dict[int, frozenset[int]] = {}
         parent: dict[int, int] = {}
 

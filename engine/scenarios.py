@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -156,25 +156,7 @@ def _groups(program: Program) -> tuple[clingo.Control, list[list[clingo.Symbol]]
     on = ctl.symbolic_atoms[clingo.Function("holds", [clingo.Function("defaults_on")])]
     if on is not None:
         false.add(on.literal)
-    rules = observer.rules
-    changed = True
-    while changed:  # an atom only dead rules define is false too
-        changed = False
-        alive: set[int] = set()
-        for _choice, head, body in rules:
-            if not any(b in false for b in body if b > 0):
-                alive.update(head)
-        defined = {h for _, head, _ in rules for h in head}
-        for atom in defined - alive - false:
-            false.add(atom)
-            changed = True
-    live = [(c, h, b) for c, h, b in rules if not any(x in false for x in b if x > 0)]
-    defs: dict[int, list[list[int]]] = {}
-    for choice, head, body in live:
-        for h in head:
-            if choice and h in by_lit:
-                continue  # an input's own choice
-            defs.setdefault(h, []).append(body)
+    defs, live = live_definitions(observer.rules, false, by_lit)
     support_memo: dict[int, frozenset[int]] = {}
 
     def support(atom: int) -> frozenset[int]:
@@ -223,6 +205,33 @@ def _groups(program: Program) -> tuple[clingo.Control, list[list[clingo.Symbol]]
         groups.setdefault(find(lit), []).append(by_lit[lit])
     free = [d.term for d in program.inputs if lits[d.term] not in constrained]
     return ctl, list(groups.values()), free
+
+
+def live_definitions(
+    rules: list[tuple[bool, list[int], list[int]]], false: set[int], inputs: Container[int]
+) -> tuple[dict[int, list[list[int]]], list[tuple[bool, list[int], list[int]]]]:
+    """The bodies that can define each ground atom, given atoms known false (``false`` grows:
+    an atom only dead rules define is false too; an input's own choice is no definition), and
+    the rules still alive."""
+    changed = True
+    while changed:
+        changed = False
+        alive: set[int] = set()
+        for _choice, head, body in rules:
+            if not any(b in false for b in body if b > 0):
+                alive.update(head)
+        defined = {h for _, head, _ in rules for h in head}
+        for atom in defined - alive - false:
+            false.add(atom)
+            changed = True
+    live = [(c, h, b) for c, h, b in rules if not any(x in false for x in b if x > 0)]
+    defs: dict[int, list[list[int]]] = {}
+    for choice, head, body in live:
+        for h in head:
+            if choice and h in inputs:
+                continue
+            defs.setdefault(h, []).append(body)
+    return defs, live
 
 
 def count_scenarios(program: Program) -> Count:
