@@ -58,6 +58,7 @@ from .errors import RulepathError
 from .pack import Pack, load_pack
 from .program import InputDecl, Program, program_for
 from .scenarios import (
+    InputGroups,
     Unrealisable,
     _Rules,
     live_definitions,
@@ -643,28 +644,9 @@ class _Counter:
                 false.add(on)
         self.defs: dict[int, list[list[int]]]
         self.defs, live = live_definitions(joint.rules, false, by_lit)
-        self._support: dict[int, frozenset[int]] = {}
-        parent: dict[int, int] = {}
-
-        def find(x: int) -> int:
-            while parent.setdefault(x, x) != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        sets = [frozenset().union(*(self.support(abs(x)) for x in body))
-                for choice, head, body in live if not head and not choice]
-        sets += [self.support(atom) | {atom} for atom in self.defs if atom in by_lit]
-        constrained: set[int] = set()
-        for group in sets:
-            items = sorted(group)
-            constrained.update(items)
-            for x in items[1:]:
-                parent[find(x)] = find(items[0])
-        groups: dict[int, set[int]] = {}
-        for lit in constrained:
-            groups.setdefault(find(lit), set()).add(lit)
-        self.groups = list(groups.values())
+        self._split = InputGroups(self.defs, live, by_lit)
+        constrained = self._split.constrained
+        self.groups = [set(group) for group in self._split.groups]
         self.group_of = {lit: i for i, g in enumerate(self.groups) for lit in g}
         self.projected = set(joint.inputs.values())
         self.free = {x for x in self.projected if x not in constrained}
@@ -678,22 +660,7 @@ class _Counter:
 
     def support(self, atom: int) -> frozenset[int]:
         """The input atoms an atom's truth rests on."""
-        if atom in self._support:
-            return self._support[atom]
-        seen: set[int] = set()
-        stack = [atom]
-        out: set[int] = set()
-        while stack:
-            x = stack.pop()
-            if x in seen:
-                continue
-            seen.add(x)
-            if x in self.joint.atoms:
-                out.add(x)
-            for body in self.defs.get(x, ()):
-                stack.extend(abs(y) for y in body)
-        self._support[atom] = frozenset(out)
-        return self._support[atom]
+        return self._split.support(atom)
 
     def _enumerate(self, inside: set[int], extra: list[int]) -> int | None:
         assert self.base is not None

@@ -157,54 +157,11 @@ def _groups(program: Program) -> tuple[clingo.Control, list[list[clingo.Symbol]]
     if on is not None:
         false.add(on.literal)
     defs, live = live_definitions(observer.rules, false, by_lit)
-    support_memo: dict[int, frozenset[int]] = {}
-
-    def support(atom: int) -> frozenset[int]:
-        """The input atoms an atom's truth rests on."""
-        if atom in support_memo:
-            return support_memo[atom]
-        support_memo[atom] = frozenset()  # cycles: filled when the walk returns
-        seen: set[int] = set()
-        stack = [atom]
-        out: set[int] = set()
-        while stack:
-            a = stack.pop()
-            if a in seen:
-                continue
-            seen.add(a)
-            if a in by_lit:
-                out.add(a)
-            for body in defs.get(a, ()):
-                stack.extend(abs(x) for x in body)
-        support_memo[atom] = frozenset(out)
-        return support_memo[atom]
-
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    constrained: set[int] = set()
-    sets: list[frozenset[int]] = []
-    for choice, head, body in live:
-        if not head and not choice:
-            sets.append(frozenset().union(*(support(abs(x)) for x in body)))
-    for atom in defs:  # an input some rule also derives is constrained by that rule
-        if atom in by_lit:
-            sets.append(support(atom) | {atom})
-    for s in sets:
-        items = sorted(s)
-        constrained.update(items)
-        for x in items[1:]:
-            parent[find(x)] = find(items[0])
-    groups: dict[int, list[clingo.Symbol]] = {}
-    for lit in sorted(constrained):
-        groups.setdefault(find(lit), []).append(by_lit[lit])
+    split = InputGroups(defs, live, by_lit)
+    constrained = split.constrained
+    groups = [[by_lit[lit] for lit in group] for group in split.groups]
     free = [d.term for d in program.inputs if lits[d.term] not in constrained]
-    return ctl, list(groups.values()), free
+    return ctl, groups, free
 
 
 def live_definitions(
@@ -232,6 +189,62 @@ def live_definitions(
                 continue
             defs.setdefault(h, []).append(body)
     return defs, live
+
+
+class InputGroups:
+    """The input atoms tied together by the ground program's constraints, in independent
+    groups: each integrity constraint ties the inputs its body rests on, and an input some rule
+    also derives is tied to what that rule rests on. An input in no group is free."""
+
+    def __init__(
+        self,
+        defs: Mapping[int, list[list[int]]],
+        live: list[tuple[bool, list[int], list[int]]],
+        inputs: Container[int],
+    ) -> None:
+        self.defs, self.inputs = defs, inputs
+        self._support: dict[int, frozenset[int]] = {}
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        sets = [frozenset().union(*(self.support(abs(x)) for x in body))
+                for choice, head, body in live if not head and not choice]
+        sets += [self.support(atom) | {atom} for atom in defs if atom in inputs]
+        self.constrained: set[int] = set()
+        for group in sets:
+            items = sorted(group)
+            self.constrained.update(items)
+            for x in items[1:]:
+                parent[find(x)] = find(items[0])
+        by_root: dict[int, list[int]] = {}
+        for lit in sorted(self.constrained):
+            by_root.setdefault(find(lit), []).append(lit)
+        self.groups: list[list[int]] = list(by_root.values())  # each sorted by literal
+
+    def support(self, atom: int) -> frozenset[int]:
+        """The input atoms an atom's truth rests on."""
+        found = self._support.get(atom)
+        if found is not None:
+            return found
+        seen: set[int] = set()
+        stack = [atom]
+        out: set[int] = set()
+        while stack:
+            a = stack.pop()
+            if a in seen:
+                continue
+            seen.add(a)
+            if a in self.inputs:
+                out.add(a)
+            for body in self.defs.get(a, ()):
+                stack.extend(abs(x) for x in body)
+        self._support[atom] = frozenset(out)
+        return self._support[atom]
 
 
 def count_scenarios(program: Program) -> Count:
