@@ -47,11 +47,10 @@ def render(result: Any, fmt: str) -> str:
             out.append(f"  {name}: {_n(result.change_counts.get(name))}")
     out.append("")
     out.append("transitions (before -> after):")
-    by_key = {(p.dimension, p.before, p.after): p for p in result.patterns}
-    for key in result.transitions:
-        p = by_key.get(key)
-        mark = ("not searched (time budget)" if p is None else "yes" if p.replays
-                else ("no case file found" if p.witness is None else "NO"))
+    words = {"unsearched": "not searched (time budget)", "replays": "yes",
+             "none": "no case file found", "fails": "NO"}
+    for key, status in _witness_status(result):
+        mark = words[status]
         out.append(f"  {key[0]}: {key[1]} -> {key[2]}  (scenarios: "
                    f"{_n(result.transition_counts.get(key))}; witness: {mark})")
     out.append("")
@@ -71,6 +70,19 @@ def render(result: Any, fmt: str) -> str:
     out.append("gaps: " + (", ".join(result.gaps) or "none"))
     out.append("new conflicts: " + (", ".join(result.conflicts) or "none"))
     return "\n".join(out)
+
+
+def _witness_status(result: Any) -> list[tuple[tuple[str, str, str], str]]:
+    """Each transition with what became of its witness: ``unsearched`` (past the time
+    budget), ``replays``, ``none`` (no case file found) or ``fails`` (it does not replay)."""
+    by_key = {(p.dimension, p.before, p.after): p for p in result.patterns}
+    out = []
+    for key in result.transitions:
+        p = by_key.get(key)
+        status = ("unsearched" if p is None else "replays" if p.replays
+                  else "none" if p.witness is None else "fails")
+        out.append((key, status))
+    return out
 
 
 def render_markdown(result: Any) -> str:
@@ -106,11 +118,10 @@ def render_markdown(result: Any) -> str:
     out.append("## Transitions\n")
     out.append("| dimension | before | after | scenarios | witness |")
     out.append("| --- | --- | --- | ---: | --- |")
-    by_key = {(p.dimension, p.before, p.after): p for p in result.patterns}
-    for key in result.transitions:
-        p = by_key.get(key)
-        mark = ("not searched (time budget)" if p is None else "replays" if p.replays
-                else ("no case file found" if p.witness is None else "DOES NOT REPLAY"))
+    words = {"unsearched": "not searched (time budget)", "replays": "replays",
+             "none": "no case file found", "fails": "DOES NOT REPLAY"}
+    for key, status in _witness_status(result):
+        mark = words[status]
         out.append(f"| {key[0]} | {key[1]} | {key[2]} | "
                    f"{_n(result.transition_counts.get(key))} | {mark} |")
     out.append("")
