@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
+from rulepath.cli.status import reports_input_errors, set_status, silence_stdout
+
+if TYPE_CHECKING:
     from rulepath.engine.batch import Item
-
-    F = TypeVar("F", bound=Callable[..., Any])
-
-    def reports_input_errors(func: F) -> F: ...
-
-    def set_status(status: int) -> None: ...
-
-    def silence_stdout() -> None: ...
-
-else:
-    from rulepath.cli.main import reports_input_errors, set_status, silence_stdout
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from rulepath.cli.options import space_options
-
-if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
-    F = TypeVar("F", bound=Callable[..., Any])
-
-    def reports_input_errors(func: F) -> F: ...
-
-else:
-    from rulepath.cli.main import reports_input_errors
+from rulepath.cli.status import reports_input_errors
 
 
 @click.command("check")

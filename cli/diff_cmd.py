@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
-    F = TypeVar("F", bound=Callable[..., Any])
-
-    def reports_input_errors(func: F) -> F: ...
-
-else:
-    from rulepath.cli.main import reports_input_errors
+from rulepath.cli.status import reports_input_errors
 
 
 def _n(count: int | None) -> str:

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-if TYPE_CHECKING:  # the installed name of cli/main.py is not visible to a source-tree check
-    F = TypeVar("F", bound=Callable[..., Any])
-
-    def reports_input_errors(func: F) -> F: ...
-
-    def set_status(status: int) -> None: ...
-
-else:
-    from rulepath.cli.main import reports_input_errors, set_status
+from rulepath.cli.status import reports_input_errors, set_status
 
 # Kept in step with rulepath.engine.evaluate.FIGURES (not imported: the engine loads lazily).
 FIGURE_NAMES = ("merits", "not_merits", "balanced", "route", "coverage", "firm_precision")

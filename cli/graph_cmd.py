@@ -98,7 +98,7 @@ def graph(**options: Any) -> None:
     Exit status: 0; 2 when CASE cannot be read or is not a valid case, an option is wrong,
     the format cannot be told from -o or does not match it, or no renderer can draw it.
     """
-    from rulepath.cli.main import reports_input_errors
+    from rulepath.cli.status import reports_input_errors
 
     reports_input_errors(_graph)(**options)
 
