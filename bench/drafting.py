@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import platform
 import sys
 import tempfile
@@ -137,7 +138,8 @@ def symbolic(fam: Family, folder: Path) -> tuple[float, float, Diff, dict[str, s
     va, vb = (pack.version_for(pack.versions[0].in_force_from, i) for i in ("a", "b"))
     _fresh()
     start = time.perf_counter()
-    d = compare(program_for(pack, va, ()), program_for(pack, vb, ()), patterns=False)
+    d = compare(program_for(pack, va, ()), program_for(pack, vb, ()), patterns=False,
+                count_each=True)
     diff_secs = time.perf_counter() - start
     _fresh()
     start = time.perf_counter()
@@ -162,35 +164,59 @@ def agree(d: Diff, found: dict[str, set[str]], brute: Brute) -> list[str]:
                      f"{sorted(brute.gaps)}/{sorted(brute.conflicts)}")
     if found != brute.check:
         wrong.append(f"check {found} vs {brute.check}")
+    counted = {n: c for n, c in d.change_counts.items() if c}
+    if counted != brute.change_counts:
+        wrong.append(f"scenarios per changed output {counted} vs {brute.change_counts}")
+    if d.transition_counts != brute.transition_counts:
+        wrong.append(f"scenarios per transition {d.transition_counts} vs "
+                     f"{brute.transition_counts}")
+    if d.scenarios != brute.scenarios:
+        wrong.append(f"scenarios {d.scenarios} vs {brute.scenarios}")
     return wrong
 
 
-def synthetic(sizes: list[int], seed: int) -> bool:
+def synthetic(sizes: list[int], seed: int, naive: bool) -> bool:
+    workers = os.cpu_count() or 1
     print("\nsynthetic families (bench/synthetic.py): version a -> b changes 3 rules, adds 1")
-    print(f"  {'N':>3} {'rules':>5} {'scenarios':>10} {'diff s':>8} {'check s':>8} "
-          f"{'symb s':>8} {'brute s':>8} {'ratio':>8} {'changed':>9} {'trans':>5}  same")
+    print(f"  brute force on {workers} processes: per scenario (one assignment at a time) "
+          "and bit-parallel (2^22 assignments per Python int operation)")
+    print(f"  {'N':>3} {'rules':>5} {'scenarios':>10} {'diff s':>7} {'check s':>7} "
+          f"{'symb s':>7} {'brute/1 s':>9} {'ratio':>8} {'brute/bit s':>11} {'ratio':>7} "
+          f"{'changed':>9} {'trans':>5}  same")
     ok = True
     with tempfile.TemporaryDirectory(prefix="rulepath-synthetic-") as tmp:
         for n in sizes:
             fam = generate(n, seed)
             diff_secs, check_secs, d, found = symbolic(fam, Path(tmp))
-            start = time.perf_counter()
-            brute = brute_force(fam)
-            brute_secs = time.perf_counter() - start
-            wrong = agree(d, found, brute)
-            ok = ok and not wrong
             sym = diff_secs + check_secs
-            print(f"  {n:>3} {len(fam.rules('b')):>5} {brute.scenarios:>10} {diff_secs:8.3f} "
-                  f"{check_secs:8.3f} {sym:8.3f} {brute_secs:8.3f} {brute_secs / sym:7.2f}x "
-                  f"{brute.changed_scenarios:>9} {len(d.transitions):>5}  "
-                  f"{'yes' if not wrong else 'no'}")
-            print(f"      changed outputs (both): {', '.join(sorted(brute.changes)) or 'none'};"
-                  f" check findings a: {', '.join(sorted(found['a'])) or 'none'};"
+            start = time.perf_counter()
+            brute = brute_force(fam, workers=workers)
+            bit_secs = time.perf_counter() - start
+            wrong = agree(d, found, brute)
+            one = "-"
+            one_ratio = "-"
+            if naive:
+                start = time.perf_counter()
+                each = brute_force(fam, chunk_bits=0, workers=workers)
+                one_secs = time.perf_counter() - start
+                wrong += [f"per scenario: {w}" for w in agree(d, found, each)]
+                one, one_ratio = f"{one_secs:9.2f}", f"{one_secs / sym:7.0f}x"
+            ok = ok and not wrong
+            print(f"  {n:>3} {len(fam.rules('b')):>5} {brute.scenarios:>10} {diff_secs:7.3f} "
+                  f"{check_secs:7.3f} {sym:7.3f} {one:>9} {one_ratio:>8} {bit_secs:11.3f} "
+                  f"{bit_secs / sym:6.2f}x {brute.changed_scenarios:>9} "
+                  f"{len(d.transitions):>5}  {'yes' if not wrong else 'no'}")
+            print("      changed outputs (both): "
+                  + (", ".join(f"{k} in {v:,}" for k, v in sorted(brute.change_counts.items()))
+                     or "none")
+                  + f"; check findings a: {', '.join(sorted(found['a'])) or 'none'};"
                   f" b: {', '.join(sorted(found['b'])) or 'none'}")
             for w in wrong:
                 print(f"      DIFFERS: {w}")
-    print("  (symb s = diff s + check s of both versions; ratio = brute s / symb s;"
-          " changed = scenarios where some output differs, counted by the brute force)")
+    print("  (symb s = diff s (with exact counts per output and per transition) + check s of "
+          "both versions; ratio = brute s / symb s; same = the changed outputs, transitions, "
+          "their scenario counts, gaps, conflicts and check findings are identical; changed = "
+          "scenarios where some output differs, counted by the brute force)")
     return ok
 
 
@@ -203,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the shipped packs")
     parser.add_argument("--witnesses", action="store_true",
                         help="check writes a witness case per finding (off: questions only)")
+    parser.add_argument("--no-naive", action="store_true",
+                        help="skip the per-scenario brute force (minutes at N=24)")
     parser.add_argument("--patterns", action="store_true",
                         help="diff finds a pattern and witness per transition")
     args = parser.parse_args(argv)
@@ -212,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {platform.python_version()}, {platform.machine()}")
     if not args.no_real:
         real_packs(args.witnesses, args.patterns)
-    ok = synthetic(sizes, args.seed) if sizes else True
+    ok = synthetic(sizes, args.seed, not args.no_naive) if sizes else True
     return 0 if ok else 1
 
 

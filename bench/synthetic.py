@@ -182,6 +182,8 @@ class Brute:
     scenarios: int = 0
     changed_scenarios: int = 0  # scenarios where some output differs
     changes: set[str] = field(default_factory=set)  # output names some scenario changes
+    change_counts: dict[str, int] = field(default_factory=dict)  # output -> scenarios changing it
+    transition_counts: dict[tuple[str, str, str], int] = field(default_factory=dict)
     transitions: set[tuple[str, str, str]] = field(default_factory=set)
     gaps: set[str] = field(default_factory=set)  # diff's gaps (valued before, not after)
     conflicts: set[str] = field(default_factory=set)  # diff's new conflicts
@@ -239,15 +241,50 @@ def _two_or_more(xs: list[int]) -> int:
     return two
 
 
-def brute_force(fam: Family, chunk_bits: int = 22) -> Brute:
+def brute_force(fam: Family, chunk_bits: int = 22, workers: int = 1) -> Brute:
     """Evaluate both versions on every one of the 2^n input assignments, ``2^chunk_bits`` at
-    a time."""
+    a time (``chunk_bits=0``: one scenario at a time, each atom a single bit), the chunks
+    shared among ``workers`` processes."""
+    bits = min(fam.n, chunk_bits)
+    chunks = 1 << (fam.n - bits)
+    if workers > 1 and chunks >= workers:
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = -(-chunks // workers)
+        parts = [(fam, bits, range(i, min(i + step, chunks))) for i in range(0, chunks, step)]
+        with ProcessPoolExecutor(workers) as pool:
+            return _merge(list(pool.map(_brute_part, parts)))
+    return _brute(fam, bits, range(chunks))
+
+
+def _brute_part(args: tuple[Family, int, range]) -> Brute:
+    return _brute(*args)
+
+
+def _merge(parts: list[Brute]) -> Brute:
+    out = Brute(check={"a": set(), "b": set()})
+    for p in parts:
+        out.scenarios += p.scenarios
+        out.changed_scenarios += p.changed_scenarios
+        out.changes |= p.changes
+        out.transitions |= p.transitions
+        out.gaps |= p.gaps
+        out.conflicts |= p.conflicts
+        for s in out.check:
+            out.check[s] |= p.check[s]
+        for k, v in p.change_counts.items():
+            out.change_counts[k] = out.change_counts.get(k, 0) + v
+        for t, v in p.transition_counts.items():
+            out.transition_counts[t] = out.transition_counts.get(t, 0) + v
+    return out
+
+
+def _brute(fam: Family, bits: int, chunks: range) -> Brute:
     n = fam.n
-    bits = min(n, chunk_bits)
     full = (1 << (1 << bits)) - 1
     low = {f"i{k}": _input_mask(k, bits) for k in range(bits)}
     out = Brute(check={"a": set(), "b": set()})
-    for chunk in range(1 << (n - bits)):
+    for chunk in chunks:
         env = dict(low)
         for k in range(bits, n):  # constant over the chunk
             env[f"i{k}"] = full if (chunk >> (k - bits)) & 1 else 0
@@ -259,6 +296,7 @@ def brute_force(fam: Family, chunk_bits: int = 22) -> Brute:
             any_diff |= d
             if d:
                 out.changes.add(name)
+                out.change_counts[name] = out.change_counts.get(name, 0) + d.bit_count()
         out.changed_scenarios += any_diff.bit_count()
         # each dimension's values, as diff's joint rules define them
         dims: dict[str, dict[str, dict[str, int]]] = {}
@@ -275,8 +313,12 @@ def brute_force(fam: Family, chunk_bits: int = 22) -> Brute:
             vb = dims["b"][dim]
             for x in va:
                 for y in va:
-                    if x != y and va[x] & vb[y] & ~va[y] & ~vb[x]:
+                    hit = va[x] & vb[y] & ~va[y] & ~vb[x]
+                    if x != y and hit:
                         out.transitions.add((dim, x, y))
+                        key = (dim, x, y)
+                        out.transition_counts[key] = (out.transition_counts.get(key, 0)
+                                                      + hit.bit_count())
         for name, (arity, at_most_one) in OUTPUTS.items():
             if not at_most_one:
                 continue

@@ -2,9 +2,10 @@
 
 Side ``a`` (before) and side ``b`` (after) are each a pack version with overlays (and, for
 ``b``, possibly an amendment). Both are loaded into ONE control: every atom of a side's files
-(core, pack, version, overlays, amendment, ``logic/core/scenarios.lp``) is renamed with a
-clingo AST transformer (``holds`` -> ``a_holds``, ``rule`` -> ``b_rule``, ...), so the two
-interpreters run side by side. What joins them is the scenario:
+(core, pack, version, overlays, amendment, ``logic/core/scenarios.lp``) is grounded alone and
+its ground program given to the joint control with every atom renamed (``holds`` ->
+``a_holds``, ``rule`` -> ``b_rule``, ...), so the two interpreters run side by side. What
+joins them is the scenario:
 
 * a case field both sides read the same way (an input term with the same kind, path and
   value on both sides) takes the same value on both (``a_holds(T) <-> b_holds(T)``);
@@ -44,24 +45,25 @@ which a case file's dates may not all realise.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import clingo
-from clingo import ast
 
+from .count import Completion, NotCountable, cone
+from .count import count as count_models
 from .errors import RulepathError
 from .pack import Pack, load_pack
 from .program import InputDecl, Program, program_for
 from .scenarios import (
-    InputGroups,
     Unrealisable,
-    _Rules,
-    live_definitions,
     scenarios_file,
     schema_facts,
     witness_case,
@@ -90,29 +92,33 @@ def _inline(path: Path, seen: set[Path]) -> str:
     return _INCLUDE.sub(include, text)
 
 
-class _Rename(ast.Transformer):
-    """Prefix every predicate name (never a term's functor inside an atom)."""
+class _Ground:
+    """One side's ground program, as a ground program observer sees it."""
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self) -> None:
+        self.rules: list[tuple[bool, list[int], list[int]]] = []
+        self.weight_rules: list[tuple[bool, list[int], int, list[tuple[int, int]]]] = []
+        self.externals: list[tuple[int, clingo.TruthValue]] = []
+        self.minimizes = 0
 
-    def visit_SymbolicAtom(self, node: ast.AST) -> ast.AST:
-        sym = node.symbol
-        if sym.ast_type == ast.ASTType.Function:
-            return node.update(symbol=sym.update(name=self.prefix + sym.name))
-        if sym.ast_type == ast.ASTType.SymbolicTerm and sym.symbol.type == \
-                clingo.SymbolType.Function:
-            s = sym.symbol
-            renamed = clingo.Function(self.prefix + s.name, s.arguments, s.positive)
-            return node.update(symbol=sym.update(symbol=renamed))
-        return node
+    def rule(self, choice: bool, head: list[int], body: list[int]) -> None:
+        self.rules.append((choice, list(head), list(body)))
 
-    def visit_Defined(self, node: ast.AST) -> ast.AST:
-        return node.update(name=self.prefix + node.name)
+    def weight_rule(self, choice: bool, head: list[int], lower_bound: int,
+                    body: list[tuple[int, int]]) -> None:
+        self.weight_rules.append((choice, list(head), lower_bound, list(body)))
 
+    def external(self, atom: int, value: clingo.TruthValue) -> None:
+        self.externals.append((atom, value))
 
-_DROP = {ast.ASTType.ShowSignature, ast.ASTType.ShowTerm, ast.ASTType.ProjectSignature,
-         ast.ASTType.ProjectAtom}
+    def _unsupported(self, *_: Any) -> None:
+        raise RulepathError("diff", "a side's program uses optimisation, heuristics or theory "
+                            "atoms, which a diff cannot compare")
+
+    def minimize(self, priority: int, literals: list[tuple[int, int]]) -> None:
+        self.minimizes += 1  # the joint program's own witness preference; a side has none
+
+    heuristic = acyc_edge = theory_atom = theory_atom_with_guard = _unsupported
 
 
 def side_text(program: Program) -> str:
@@ -127,15 +133,53 @@ def side_text(program: Program) -> str:
     return "\n".join(parts)
 
 
-def _add_side(builder: ast.ProgramBuilder, prefix: str, text: str) -> None:
-    rename = _Rename(prefix)
+def _side_program(prefix: str, program: Program, joint_text: str) -> str:
+    """One side grounded alone, its ground program written back as ASP text with every atom
+    renamed (``holds(T)`` -> ``a_holds(T)``; a term's functor inside an atom is never renamed)
+    where the joint rules read it, and every other atom ``a__aux(N)``. Only the pack's own
+    files are grounded (no case data): the text is clingo's rendering of their symbols."""
+    ctl = clingo.Control(["--warn=none"])
+    ground = _Ground()
+    ctl.register_observer(ground)  # type: ignore[arg-type]
+    ctl.add("base", [], side_text(program))
+    ctl.ground([("base", [])])
+    if ground.minimizes:
+        ground._unsupported()
+    # only what the joint rules read, and what it and the constraints rest on (engine.count.cone)
+    reads = set(re.findall(rf"\b{prefix}([a-z_][A-Za-z0-9_']*)\(", joint_text))
+    symbols = {sa.literal: sa.symbol
+               for name, arity, positive in ctl.symbolic_atoms.signatures if name in reads
+               for sa in ctl.symbolic_atoms.by_signature(name, arity, positive)}
+    rules, weight_rules = cone(ground.rules, ground.weight_rules, list(symbols))
+    names: dict[int, str] = {}
+    for x, sym in symbols.items():
+        names[x] = str(clingo.Function(prefix + sym.name, sym.arguments, sym.positive))
+    aux = f"{prefix}_aux"
 
-    def add(stm: ast.AST) -> None:
-        if stm.ast_type in _DROP:
-            return
-        builder.add(rename(stm))
+    def atom(x: int) -> str:
+        name = names.get(x)
+        return name if name is not None else f"{aux}({x})"
 
-    ast.parse_string(text, add)
+    def lit(x: int) -> str:
+        return atom(x) if x > 0 else "not " + atom(-x)
+
+    out: list[str] = []
+    for choice, head, body in rules:
+        h = ";".join(atom(x) for x in head)
+        if choice:
+            h = "{" + h + "}"
+        out.append(h + (" :- " + ", ".join(lit(x) for x in body) if body else "") + ".")
+    for choice, head, lower, wbody in weight_rules:
+        h = ";".join(atom(x) for x in head)
+        if choice:
+            h = "{" + h + "}"
+        elements = "; ".join(f"{w},{i}: {lit(x)}" for i, (x, w) in enumerate(wbody))
+        out.append(f"{h} :- #sum{{ {elements} }} >= {lower}.")
+    for x, value in ground.externals:
+        state = {clingo.TruthValue.True_: "true", clingo.TruthValue.Free: "free"}.get(
+            value, "false")
+        out.append(f"#external {atom(x)}. [{state}]")
+    return "\n".join(out)
 
 
 def _args(n: int) -> str:
@@ -172,7 +216,7 @@ def _joint_rules(a: Program, b: Program) -> str:
             if o.cardinality != "any":
                 lines.append(f"{side}_conflict({o.name}) :- "
                              f"#count{{X: {side}_out({o.name},X)}} > 1.")
-                lines.append(f"{side}_valued({o.name}) :- {side}_out({o.name},_).")
+                lines.append(f"{side}_valued({o.name}) :- {side}_out({o.name},X).")
         lines += [
             f"{side}_val(route,R) :- {side}_holds(route(R)).",
             f"{side}_val(route,none) :- not {side}_valued(route).",
@@ -180,7 +224,7 @@ def _joint_rules(a: Program, b: Program) -> str:
             f"{side}_val(ready_for_hearing,false) :- not {side}_holds(ready_for_hearing).",
             f"{side}_val(recommended,D) :- {side}_holds(recommended(D)).",
             f"{side}_val(recommended,none) :- not {side}_valued(recommended).",
-            f"{side}_q(Q) :- {side}_requirement(Q,_,_).",
+            f"{side}_q(Q) :- {side}_requirement(Q,R,S).",
             f"{side}_val(requirement(Q),unmet) :- {side}_q(Q), {side}_holds(unmet(Q)).",
             f"{side}_val(requirement(Q),excused) :- {side}_q(Q), not {side}_holds(unmet(Q)),"
             f" {side}_holds(excused(Q)).",
@@ -193,14 +237,19 @@ def _joint_rules(a: Program, b: Program) -> str:
     lines += [
         "q(Q) :- a_q(Q).",
         "q(Q) :- b_q(Q).",
-        "a_valued(route) :- a_holds(route(_)).",
-        "b_valued(route) :- b_holds(route(_)).",
-        "a_valued(recommended) :- a_holds(recommended(_)).",
-        "b_valued(recommended) :- b_holds(recommended(_)).",
+        "a_valued(route) :- a_holds(route(X)).",
+        "b_valued(route) :- b_holds(route(X)).",
+        "a_valued(recommended) :- a_holds(recommended(X)).",
+        "b_valued(recommended) :- b_holds(recommended(X)).",
         "tr(D,X,Y) :- a_val(D,X), b_val(D,Y), X != Y, not a_val(D,Y), not b_val(D,X).",
         "changed(N) :- a_out(N,X), not b_out(N,X).",
         "changed(N) :- b_out(N,X), not a_out(N,X).",
-        "gap(N) :- a_valued(N), not b_valued(N).",
+        # a gap: a valued output (arity > 0; a flag's absence is its value false) that has
+        # its value before and none after
+        "gap(N) :- x_valued_output(N), a_valued(N), not b_valued(N).",
+        *(f"x_valued_output({o.name})." for o in outputs.values()
+          if o.arity > 0 and o.cardinality != "any"),
+        "#defined x_valued_output/1.",
         "new_conflict(N) :- b_conflict(N), not a_conflict(N).",
         "#defined a_conflict/1. #defined b_conflict/1.",
         "#defined a_requirement/3. #defined b_requirement/3.",
@@ -226,7 +275,7 @@ class Joint:
     # (side, input) -> literal of holds(T); the shared inputs carry side "a" only
     inputs: dict[tuple[str, clingo.Symbol], int]
     unknowns: dict[tuple[str, clingo.Symbol], int]
-    rules: list[tuple[bool, list[int], list[int]]] = field(default_factory=list)
+    ground: _Ground = field(default_factory=lambda: _Ground())
     # every input atom of both sides (the shared inputs' b copies too): literal -> (side, term)
     atoms: dict[int, tuple[str, clingo.Symbol]] = field(default_factory=dict)
 
@@ -234,12 +283,12 @@ class Joint:
 def joint_program(a: Program, b: Program) -> Joint:
     # false first: a scenario found names few true inputs (see _find_pattern)
     ctl = clingo.Control(["--warn=none", "--sign-def=neg"])
-    observer = _Rules()
+    observer = _Ground()
     ctl.register_observer(observer)  # type: ignore[arg-type]
-    with ast.ProgramBuilder(ctl) as builder:
-        _add_side(builder, "a_", side_text(a))
-        _add_side(builder, "b_", side_text(b))
-        ast.parse_string(_joint_rules(a, b), builder.add)
+    joint_text = _joint_rules(a, b)
+    ctl.add("base", [], _side_program("a_", a, joint_text))
+    ctl.add("base", [], _side_program("b_", b, joint_text))
+    ctl.add("base", [], joint_text)
     ctl.ground([("base", [])])
     shared = set(shared_inputs(a, b))
     inputs: dict[tuple[str, clingo.Symbol], int] = {}
@@ -261,7 +310,7 @@ def joint_program(a: Program, b: Program) -> Joint:
                 atoms[found.literal] = (side, d.term)
     with ctl.backend() as backend:  # counting projects on the joint scenario's inputs
         backend.add_project(sorted({*inputs.values(), *unknowns.values()}))
-    return Joint(a, b, ctl, inputs, unknowns, observer.rules, atoms)
+    return Joint(a, b, ctl, inputs, unknowns, observer, atoms)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -325,11 +374,11 @@ class Diff:
     shared_inputs: int
     side_inputs: dict[str, int]
     seconds: float = 0.0
-    # exact joint-scenario counts (None: rests on too many inputs to enumerate; see _Counter)
+    # exact joint-scenario counts (None: not counted; count_note says why)
     scenarios: int | None = None
     change_counts: dict[str, int | None] = field(default_factory=dict)
     transition_counts: dict[tuple[str, str, str], int | None] = field(default_factory=dict)
-    counted_on: dict[str, int] = field(default_factory=dict)  # condition -> inputs it rests on
+    count_note: str = ""  # why some counts are missing
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # no pattern: budget
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -341,6 +390,7 @@ class Diff:
             "changes": self.changes,
             "scenarios": self.scenarios,
             "change_counts": self.change_counts,
+            "count_note": self.count_note,
             "transitions": [{"dimension": d, "before": x, "after": y,
                              "scenarios": self.transition_counts.get((d, x, y))}
                             for d, x, y in self.transitions],
@@ -514,7 +564,8 @@ def _priority(key: tuple[str, str, str]) -> tuple[int, str, str, str]:
 
 
 def compare(a: Program, b: Program, patterns: bool = True,
-            budget: float | None = PATTERN_BUDGET, count: bool = True) -> Diff:
+            budget: float | None = PATTERN_BUDGET, count: bool = True,
+            count_each: bool = False) -> Diff:
     """The diff of side ``a`` (before) and side ``b`` (after). Patterns are searched for the
     transitions of the main dimensions first, then the requirements', while ``budget``
     seconds last (None: no limit); the rest are listed in ``skipped``."""
@@ -550,17 +601,27 @@ def compare(a: Program, b: Program, patterns: bool = True,
         side_inputs={"a": len(a.inputs), "b": len(b.inputs)},
         extra={"programs": (a, b)},
     )
+    # the counts run on the other cores while the patterns are searched
+    pool = ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1) - (1 if patterns else 0)))
+    counting: dict[str, Future[int]] = {}
+    completion: Completion | None = None
     if count:
-        counter = _Counter(joint)
-        result.scenarios = counter.total()
-        for name in names:
-            lit_ = change_lits.get(name)
-            result.change_counts[name] = 0 if lit_ is None else counter.count(lit_)
-            if lit_ is not None:
-                result.counted_on[name] = len(counter.inputs_of(lit_) & counter.projected)
-        for key, lit in found:
-            result.transition_counts[key] = counter.count(lit)
-            result.counted_on[_key_words(key)] = len(counter.inputs_of(lit) & counter.projected)
+        wanted: list[tuple[str, int]] = []
+        if count_each:
+            wanted = [(name, lit) for name, lit in change_lits.items()]
+            wanted += [(_key_words(key), lit) for key, lit in found]
+        else:
+            result.count_note = EACH_NOT_COUNTED
+        try:
+            completion = _completion(joint, [])
+        except NotCountable as error:
+            result.count_note = f"not counted: the program has {error} (engine/count.py)"
+        if completion is not None:
+            projection = _projection(joint)
+            counting[TOTAL] = pool.submit(count_models, completion, projection, [])
+            for label, lit in wanted:  # each on its own cone: smaller, so faster to count
+                counting[label] = pool.submit(
+                    lambda lit: count_models(_completion(joint, [lit]), projection, [lit]), lit)
     if patterns:
         begun = time.perf_counter()
         for key, lit in sorted(found, key=lambda f: _priority(f[0])):
@@ -568,6 +629,14 @@ def compare(a: Program, b: Program, patterns: bool = True,
                 result.skipped.append(key)
                 continue
             result.patterns.append(_find_pattern(joint, key, lit))
+    counts = {key: future.result() for key, future in counting.items()}
+    pool.shutdown()
+    if completion is not None:
+        result.scenarios = counts.pop(TOTAL)
+        for name in names:
+            result.change_counts[name] = counts.get(name) if name in change_lits else 0
+        for key, _ in found:
+            result.transition_counts[key] = counts.get(_key_words(key))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -576,23 +645,48 @@ def _key_words(key: tuple[str, str, str]) -> str:
     return f"{key[0]}: {key[1]} -> {key[2]}"
 
 
-def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int = 6
-                  ) -> Pattern:
-    """The first of up to ``tries`` scenarios making the transition that a case file
-    realises, widened to a pattern; else the first scenario's pattern, unrealised."""
+def _scenarios(joint: Joint, lit: int, tries: int, shuffled: int
+               ) -> Iterator[tuple[set[int], set[int]]]:
+    """Joint scenarios in which ``lit`` holds: the first ``tries`` the solver enumerates (few
+    true inputs first), then ``shuffled`` more, each from a solve with random decisions under
+    its own seed (enumeration varies the last choices only; dates may rule a whole region
+    out). Each as (true inputs, unknown inputs)."""
     ctl = joint.control
-    dimension, before, after = key
     ulits = set(joint.unknowns.values())
     vlits = list(joint.inputs.values())
-    scenarios: list[tuple[set[int], set[int]]] = []
+    solver = ctl.configuration.solver
+    found: list[tuple[set[int], set[int]]] = []
     ctl.configuration.solve.models = str(tries)  # type: ignore[union-attr]
     with ctl.solve(assumptions=[lit], yield_=True) as handle:
         for model in handle:
-            scenarios.append(({v for v in vlits if model.is_true(v)},
-                              {u for u in ulits if model.is_true(u)}))
+            found.append(({v for v in vlits if model.is_true(v)},
+                          {u for u in ulits if model.is_true(u)}))
     ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+    yield from found
+    seed, freq = solver.seed, solver.rand_freq  # type: ignore[union-attr]
+    try:
+        for k in range(shuffled):
+            solver.seed, solver.rand_freq = str(k + 1), "0.3"  # type: ignore[union-attr]
+            with ctl.solve(assumptions=[lit], yield_=True) as handle:
+                for model in handle:
+                    scenario = ({v for v in vlits if model.is_true(v)},
+                                {u for u in ulits if model.is_true(u)})
+            yield scenario
+    finally:
+        solver.seed, solver.rand_freq = seed, freq  # type: ignore[union-attr]
+
+
+def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int = 6,
+                  shuffled: int = 12) -> Pattern:
+    """The first scenario making the transition (:func:`_scenarios`) that a case file
+    realises, widened to a pattern; else the first scenario's pattern, unrealised."""
+    dimension, before, after = key
     why = ""
-    for true, unknown in scenarios:
+    first: tuple[set[int], set[int]] | None = None
+    tried = 0
+    for true, unknown in _scenarios(joint, lit, tries, shuffled):
+        tried += 1
+        first = first or (true, unknown)
         data, why = _witness(joint, true, unknown)
         if data is None:
             continue
@@ -603,131 +697,34 @@ def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int 
         return Pattern(dimension, before, after,
                        [_condition(joint, s, t, v) for s, t, v, _ in kept], data, decided,
                        replays)
-    true, unknown = scenarios[0]
-    kept = _pattern(joint, lit, true, unknown)
-    note = (f"none of {len(scenarios)} scenarios tried is realised by a case file (dates "
-            f"beyond order, e.g. 7 + 0 days, may rule it out); the first: {why}")
+    assert first is not None
+    kept = _pattern(joint, lit, *first)
+    note = (f"none of {tried} scenarios tried is realised by a case file (dates "
+            f"beyond order, e.g. 7 + 0 days, may rule it out); the last: {why}")
     return Pattern(dimension, before, after,
                    [_condition(joint, s, t, v) for s, t, v, _ in kept], None, {}, False, note)
 
 
 # --- counting -----------------------------------------------------------------------------------
 
-# The most projected models one count may enumerate before it gives up (the count is None).
-COUNT_LIMIT = 50_000
-# A condition resting on more inputs than this (of its groups) is not enumerated at all.
-COUNT_INPUTS = 40
+TOTAL = ""  # the key of the count of every joint scenario
+EACH_NOT_COUNTED = ("per output and per transition: not counted by default (0.1-0.6 s each); "
+                    "count_each=True (rulepath diff --count) counts them exactly")
 
 
-class _Counter:
-    """Exact counts of joint scenarios, by independence (as :func:`scenarios.count_scenarios`):
-    the ground program's constraints are traced back to the input atoms they rest on, which
-    fall into independent groups. A condition (``changed(N)``, ``tr(...)``) rests on some
-    inputs; its count is the projected models, with the condition assumed, over those inputs
-    and every group they touch (the other inputs held at one scenario's values), times each
-    other group's count, times 2 per free input left out."""
 
-    def __init__(self, joint: Joint) -> None:
-        self.joint = joint
-        ctl = joint.control
-        by_lit = joint.atoms
-        false: set[int] = set()
-        for side, prog in (("a", joint.a), ("b", joint.b)):
-            for d in prog.inputs:
-                if d.kind != "timely":
-                    u = _atom(ctl, clingo.Function(f"{side}_holds",
-                                                   [clingo.Function("unknown", [d.term])]))
-                    if u is not None:
-                        false.add(u)
-            on = _atom(ctl, clingo.Function(f"{side}_holds", [clingo.Function("defaults_on")]))
-            if on is not None:
-                false.add(on)
-        self.defs: dict[int, list[list[int]]]
-        self.defs, live = live_definitions(joint.rules, false, by_lit)
-        self._split = InputGroups(self.defs, live, by_lit)
-        constrained = self._split.constrained
-        self.groups = [set(group) for group in self._split.groups]
-        self.group_of = {lit: i for i, g in enumerate(self.groups) for lit in g}
-        self.projected = set(joint.inputs.values())
-        self.free = {x for x in self.projected if x not in constrained}
-        self.base: set[int] | None = None
-        ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
-        with ctl.solve(yield_=True) as handle:
-            for model in handle:
-                self.base = {x for x in by_lit if model.is_true(x)}
-        self._group_counts: dict[int, int | None] = {}
-        self._inside: dict[int, set[int]] = {}
 
-    def support(self, atom: int) -> frozenset[int]:
-        """The input atoms an atom's truth rests on."""
-        return self._split.support(atom)
+def _projection(joint: Joint) -> set[int]:
+    """The literals a joint scenario is counted on: its inputs."""
+    return {*joint.inputs.values(), *joint.unknowns.values()}
 
-    def _enumerate(self, inside: set[int], extra: list[int]) -> int | None:
-        assert self.base is not None
-        fixed = [x if x in self.base else -x for x in self.joint.atoms if x not in inside]
-        ctl = self.joint.control
-        ctl.configuration.solve.models = "0"  # type: ignore[union-attr]
-        ctl.configuration.solve.project = "project"  # type: ignore[union-attr]
-        n = 0
-        try:
-            with ctl.solve(assumptions=fixed + extra, yield_=True) as handle:
-                for _ in handle:
-                    n += 1
-                    if n > COUNT_LIMIT:
-                        handle.cancel()
-                        return None
-        finally:
-            ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
-            ctl.configuration.solve.project = "no"  # type: ignore[union-attr]
-        return n
 
-    def group_count(self, i: int) -> int | None:
-        if i not in self._group_counts:
-            self._group_counts[i] = self._enumerate(self.groups[i], [])
-        return self._group_counts[i]
-
-    def inputs_of(self, lit: int) -> set[int]:
-        """The inputs a condition's count enumerates: its support and the groups it touches."""
-        if lit in self._inside:
-            return self._inside[lit]
-        inside = set(self.support(lit))
-        for x in list(inside):
-            if x in self.group_of:
-                inside |= self.groups[self.group_of[x]]
-        self._inside[lit] = inside
-        return inside
-
-    def count(self, lit: int | None) -> int | None:
-        """The joint scenarios in which ``lit`` holds (None: too many to enumerate)."""
-        if lit is None or self.base is None:
-            return 0
-        inside = self.inputs_of(lit)
-        if len(inside & self.projected) > COUNT_INPUTS:
-            return None
-        n = self._enumerate(inside, [lit])
-        if n is None:
-            return None
-        n *= 1 << len(self.free - inside)
-        touched = {self.group_of[x] for x in inside if x in self.group_of}
-        for i in range(len(self.groups)):
-            if i not in touched:
-                g = self.group_count(i)
-                if g is None:
-                    return None
-                n *= g
-        return n
-
-    def total(self) -> int | None:
-        """Every joint scenario."""
-        if self.base is None:
-            return 0
-        n = 1 << len(self.free)
-        for i in range(len(self.groups)):
-            g = self.group_count(i)
-            if g is None:
-                return None
-            n *= g
-        return n
+def _completion(joint: Joint, lits: list[int]) -> Completion:
+    """The completion (:mod:`engine.count`) of what the counts of the joint scenarios, in all
+    and where each of ``lits`` holds, rest on."""
+    ground = joint.ground
+    rules, weight_rules = cone(ground.rules, ground.weight_rules, [*_projection(joint), *lits])
+    return Completion(rules, weight_rules)
 
 
 # --- choosing the sides -------------------------------------------------------------------------
@@ -788,12 +785,13 @@ def diff(
     overlays: tuple[str, ...] | list[str] = (),
     patterns: bool = True,
     budget: float | None = PATTERN_BUDGET,
+    count_each: bool = False,
 ) -> Diff:
     """What changes between two rule versions (``rulepath diff``): see the module's words."""
     day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     a, b = sides(pack, as_of=day, amend=amend, from_version=from_version,
                  to_version=to_version, overlays=tuple(overlays))
-    return compare(a, b, patterns=patterns, budget=budget)
+    return compare(a, b, patterns=patterns, budget=budget, count_each=count_each)
 
 
 # --- the changed region of the decision graph ---------------------------------------------------

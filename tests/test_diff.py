@@ -19,7 +19,7 @@ TIMELY = ("requirement(joint_statement_timely)", "met", "unmet")
 
 @pytest.fixture(scope="module")
 def to_14() -> Diff:
-    return diff("edcal-lr251", from_version="251", to_version="251-amended-14")
+    return diff("edcal-lr251", from_version="251", to_version="251-amended-14", budget=None)
 
 
 def _replayed(result: Diff) -> None:
@@ -94,11 +94,34 @@ def test_python_api() -> None:
 
 
 def test_the_joint_space_of_a_version_and_itself_is_its_scenario_space() -> None:
-    from rulepath.engine.diff import _Counter, joint_program, sides
+    # two independent methods: Ganak on the joint program's completion, and clingo's
+    # enumeration of each independent group of one side's inputs (scenarios.py)
+    from rulepath.engine.diff import compare, sides
     from rulepath.engine.scenarios import count_scenarios
 
     a, b = sides("edcal-lr251", from_version="251", to_version="251")
-    assert _Counter(joint_program(a, b)).total() == count_scenarios(a).known
+    assert compare(a, b, patterns=False).scenarios == count_scenarios(a).known
+
+
+def test_each_output_and_transition_is_counted_exactly_on_request(to_14: Diff) -> None:
+    from rulepath.engine.diff import compare
+
+    a, b = to_14.extra["programs"]
+    each = compare(a, b, patterns=False, count_each=True)
+    assert each.scenarios == to_14.scenarios and not each.count_note
+    assert set(each.transitions) == set(to_14.transitions)
+    for key in each.transitions:
+        n = each.transition_counts[key]
+        assert n is not None and 0 < n < each.scenarios
+    for name, changes in each.changes.items():
+        n = each.change_counts[name]
+        assert n is not None and (n > 0) == changes
+    # a transition of a dimension is a change of the output that dimension reads
+    by_dim: dict[str, int] = {}
+    for (dim, _, _), n in each.transition_counts.items():
+        by_dim[dim] = by_dim.get(dim, 0) + (n or 0)
+    if "recommended" in by_dim:
+        assert by_dim["recommended"] <= (each.change_counts["recommended"] or 0)
 
 
 def test_counts_are_exact_or_not_counted(to_14: Diff) -> None:
@@ -125,3 +148,12 @@ def test_markdown_is_a_report_with_a_graph_and_witnesses() -> None:
     for part in ("## Summary", "## Transitions", "```mermaid", "Δ", "```yaml",
                  "| before (a) | after (b) |"):
         assert part in run.output
+
+
+def test_a_flag_turning_false_is_a_transition_not_a_gap() -> None:
+    # ready_for_hearing is a flag: its absence is the value false, never a missing value
+    result = diff("edcal-lr251", as_of="2015-01-01", patterns=False,
+                  amend="logic/edcal_lr251/amendments/"
+                        "total_failure_excludes_initial_disclosures.lp")
+    assert ("ready_for_hearing", "true", "false") in result.transitions
+    assert result.gaps == [] and result.conflicts == []
