@@ -323,7 +323,7 @@ def _brute(fam: Family, bits: int, chunks: range) -> Brute:
             if not at_most_one:
                 continue
             has = {s: _or([side[s][x] for x in _atoms(name)]) for s in side}
-            if has["a"] & ~has["b"]:
+            if arity and has["a"] & ~has["b"]:  # a flag turning false is no gap
                 out.gaps.add(name)
             if arity:
                 many = {s: _two_or_more([side[s][x] for x in _atoms(name)]) for s in side}

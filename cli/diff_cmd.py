@@ -166,6 +166,9 @@ def render_markdown(result: Any) -> str:
 @click.option("--to", "to_version", metavar="V", help="... with version V.")
 @click.option("--overlay", "overlays", multiple=True, metavar="ID",
               help="Compare the version with this overlay (repeatable).")
+@click.option("--all-patterns", "all_patterns", is_flag=True,
+              help="Search a pattern and witness for every transition (default: the main "
+                   "decisions first, within rulepath.engine.diff.PATTERN_BUDGET seconds).")
 @click.option("--count", "count_each", is_flag=True,
               help="Also count, exactly, the scenarios each output and each transition changes "
                    "in (0.1-0.6 s each; the total is always counted).")
@@ -173,17 +176,20 @@ def render_markdown(result: Any) -> str:
               default="text", show_default=True)
 @reports_input_errors
 def diff(pack_id: str | None, as_of: str | None, amend: str | None, from_version: str | None,
-         to_version: str | None, overlays: tuple[str, ...], count_each: bool, fmt: str) -> None:
+         to_version: str | None, overlays: tuple[str, ...], all_patterns: bool, count_each: bool,
+         fmt: str) -> None:
     """What a change to the rule changes: every outcome transition across the scenario space,
     each with a minimal input pattern and a witness case that replays under both sides.
 
     Exit status: 0; 2 when an option is wrong.
     """
     from rulepath.cli.options import as_of_date
+    from rulepath.engine.diff import PATTERN_BUDGET
     from rulepath.engine.diff import diff as run
 
     result = run(pack_id, as_of=as_of_date(as_of), amend=amend, from_version=from_version,
-                 to_version=to_version, overlays=overlays, count_each=count_each)
+                 to_version=to_version, overlays=overlays, count_each=count_each,
+                 budget=None if all_patterns else PATTERN_BUDGET)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:

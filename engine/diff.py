@@ -29,13 +29,15 @@ requirement's status) and ``tr(Dim, Before, After)`` where they differ. From it:
 * ``gaps`` / ``conflicts``: an at-most-one output with a value before and none after, or more
   than one value after and not before.
 
-Counted (:class:`_Counter`): the joint scenarios, exactly, by the independence split of
-:func:`scenarios.count_scenarios` applied to the joint ground program; per output and per
-transition, the scenarios where it changes, when the condition rests on at most
-``COUNT_INPUTS`` inputs (its ground support and the constraint groups it touches); otherwise
-None ("not counted"). On the real packs every condition rests on 80-150 inputs, so today
-only the totals are counted there: an exact per-condition count needs a model counter with
-component decomposition, which clingo's enumeration is not.
+Counted (:func:`_count` and :mod:`engine.count`): the joint scenarios, exactly, always; and
+with ``count_each`` the scenarios in which each output and each transition changes — Ganak, an
+exact projected model counter, on the Clark completion of the joint ground program cut to what
+the condition rests on, projected on the inputs. The counts run on the other cores while the
+patterns are searched.
+
+The symbolic space reads a deadline it cannot measure (a date absent) as missed, where the
+engine leaves it unknown; a witness of such a scenario may not replay, and the pattern says so
+in its note (the search first looks on for one that does).
 
 Patterns are searched within ``PATTERN_BUDGET`` seconds, the main dimensions (route,
 readiness, recommended) first; the transitions past it are listed in ``Diff.skipped``.
@@ -254,6 +256,7 @@ def _joint_rules(a: Program, b: Program) -> str:
         "#defined a_conflict/1. #defined b_conflict/1.",
         "#defined a_requirement/3. #defined b_requirement/3.",
         "#show.",
+        "#show changed/1. #show tr/3. #show gap/1. #show new_conflict/1.",
     ]
     return "\n".join(lines)
 
@@ -308,8 +311,6 @@ def joint_program(a: Program, b: Program) -> Joint:
             found = ctl.symbolic_atoms[clingo.Function(f"{side}_holds", [d.term])]
             if found is not None:
                 atoms[found.literal] = (side, d.term)
-    with ctl.backend() as backend:  # counting projects on the joint scenario's inputs
-        backend.add_project(sorted({*inputs.values(), *unknowns.values()}))
     return Joint(a, b, ctl, inputs, unknowns, observer, atoms)
 
 
@@ -416,6 +417,22 @@ def _satisfiable(ctl: clingo.Control, assumptions: list[int]) -> bool:
         for _ in handle:
             return True
     return False
+
+
+def _brave(ctl: clingo.Control) -> set[clingo.Symbol]:
+    """The comparison atoms (``changed/1``, ``tr/3``, ``gap/1``, ``new_conflict/1``) true in
+    some joint scenario: clingo's brave consequences, one solve for all of them."""
+    ctl.configuration.solve.enum_mode = "brave"  # type: ignore[union-attr]
+    ctl.configuration.solve.models = "0"  # type: ignore[union-attr]
+    last: set[clingo.Symbol] = set()
+    try:
+        with ctl.solve(yield_=True) as handle:
+            for model in handle:
+                last = set(model.symbols(shown=True))
+    finally:
+        ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+    return last
 
 
 def _candidates(ctl: clingo.Control, name: str, arity: int) -> list[clingo.Symbol]:
@@ -545,13 +562,33 @@ def _pattern(joint: Joint, lit: int, true: set[int], unknown: set[int]) -> list[
             items.append((side, term, vlit in true, assume))
     # try dropping the inputs the witness leaves false first: patterns then name what is there
     items.sort(key=lambda i: (i[2] is True, i[0], str(i[1])))
-    kept = list(items)
-    for item in items:
+    # deletion with core refinement: an unsatisfiable solve's core names the assumptions it
+    # needed, so every other input is dropped at once (dropping from a set that stays
+    # unsatisfiable keeps every input found necessary necessary)
+    kept = _in_core(items, _core(joint.control, [x for i in items for x in i[3]] + [-lit]))
+    for item in list(kept):
+        if item not in kept:
+            continue
         trial = [i for i in kept if i is not item]
-        assumptions = [x for i in trial for x in i[3]] + [-lit]
-        if not _satisfiable(joint.control, assumptions):
-            kept = trial
+        core = _core(joint.control, [x for i in trial for x in i[3]] + [-lit])
+        if core is not None:
+            kept = _in_core(trial, core)
     return kept
+
+
+def _core(ctl: clingo.Control, assumptions: list[int]) -> set[int] | None:
+    """None when satisfiable under ``assumptions``; else the assumptions of a core."""
+    with ctl.solve(assumptions=assumptions, yield_=True) as handle:
+        for _ in handle:
+            return None
+        return set(handle.core())
+
+
+def _in_core(items: list[tuple[str, clingo.Symbol, bool | None, list[int]]],
+             core: set[int] | None) -> list[tuple[str, clingo.Symbol, bool | None, list[int]]]:
+    if core is None:  # the scenario itself does not force the literal: keep everything
+        return items
+    return [i for i in items if any(x in core for x in i[3])]
 
 
 # The witness search's budget (seconds) after the symbolic part; main dimensions go first.
@@ -574,25 +611,24 @@ def compare(a: Program, b: Program, patterns: bool = True,
     ctl = joint.control
     ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
     names = sorted({*a.outputs, *b.outputs})
+    possible = _brave(ctl)  # every comparison atom some joint scenario makes true
     changes: dict[str, bool] = {}
     change_lits: dict[str, int] = {}
     for name in names:
-        lit = _atom(ctl, clingo.Function("changed", [clingo.Function(name)]))
-        changes[name] = lit is not None and _satisfiable(ctl, [lit])
-        if lit is not None and changes[name]:
-            change_lits[name] = lit
+        sym = clingo.Function("changed", [clingo.Function(name)])
+        changes[name] = sym in possible
+        if changes[name]:
+            change_lits[name] = _atom(ctl, sym) or 0
     transitions: list[tuple[str, str, str]] = []
     found: list[tuple[tuple[str, str, str], int]] = []
     for sym in _candidates(ctl, "tr", 3):
-        lit = _atom(ctl, sym)
-        if lit is not None and _satisfiable(ctl, [lit]):
+        if sym in possible:
             key = (str(sym.arguments[0]), _show(sym.arguments[1]), _show(sym.arguments[2]))
             transitions.append(key)
-            found.append((key, lit))
-    gaps = [str(s.arguments[0]) for s in _candidates(ctl, "gap", 1)
-            if _satisfiable(ctl, [_atom(ctl, s) or 0])]
+            found.append((key, _atom(ctl, sym) or 0))
+    gaps = [str(s.arguments[0]) for s in _candidates(ctl, "gap", 1) if s in possible]
     conflicts = [str(s.arguments[0]) for s in _candidates(ctl, "new_conflict", 1)
-                 if _satisfiable(ctl, [_atom(ctl, s) or 0])]
+                 if s in possible]
     result = Diff(
         pack=a.pack.id, before=describe(a), after=describe(b),
         changed=any(changes.values()), changes=changes, transitions=transitions,
@@ -683,6 +719,7 @@ def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int 
     dimension, before, after = key
     why = ""
     first: tuple[set[int], set[int]] | None = None
+    unfaithful: Pattern | None = None
     tried = 0
     for true, unknown in _scenarios(joint, lit, tries, shuffled):
         tried += 1
@@ -690,13 +727,26 @@ def _find_pattern(joint: Joint, key: tuple[str, str, str], lit: int, tries: int 
         data, why = _witness(joint, true, unknown)
         if data is None:
             continue
-        kept = _pattern(joint, lit, true, unknown)
         decided = _replay(joint, data)
-        replays = (_value_of(decided["a"], dimension, joint.a) == before
-                   and _value_of(decided["b"], dimension, joint.b) == after)
+        got = (_value_of(decided["a"], dimension, joint.a),
+               _value_of(decided["b"], dimension, joint.b))
+        if got != (before, after):
+            # the symbolic space reads a deadline it cannot measure (a date absent) as
+            # missed; the engine leaves it unknown: look on for a scenario that replays
+            unfaithful = unfaithful or Pattern(
+                dimension, before, after,
+                [_condition(joint, s, t, v) for s, t, v, _ in _pattern(joint, lit, true,
+                                                                       unknown)],
+                data, decided, False,
+                f"the witness decides {got[0]} -> {got[1]}: the symbolic space reads a "
+                "deadline on an absent date as missed, where the engine leaves it unknown")
+            continue
+        kept = _pattern(joint, lit, true, unknown)
         return Pattern(dimension, before, after,
                        [_condition(joint, s, t, v) for s, t, v, _ in kept], data, decided,
-                       replays)
+                       True)
+    if unfaithful is not None:
+        return unfaithful
     assert first is not None
     kept = _pattern(joint, lit, *first)
     note = (f"none of {tried} scenarios tried is realised by a case file (dates "

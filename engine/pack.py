@@ -111,10 +111,20 @@ class Pack:
         return base + tuple(self.root / f for f in version.files) + self.overlay_files(overlays)
 
     def case_schema(self) -> CaseSchema:
-        """The pack's case fields (its ``case.toml``)."""
-        from .schema import load_schema
+        """The pack's case fields (its ``case.toml``), read once per version of the file."""
+        path = self.root / self.schema_file
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = -1  # load_schema reports the fault
+        return _case_schema(path, stamp, self.id)
 
-        return load_schema(self.root / self.schema_file, self.id)
+
+@cache
+def _case_schema(path: Path, stamp: int, pack_id: str) -> CaseSchema:
+    from .schema import load_schema
+
+    return load_schema(path, pack_id)
 
 
 @cache
