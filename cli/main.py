@@ -101,11 +101,14 @@ def main() -> None:
 @click.option("--verbose", is_flag=True,
               help="Text and Markdown: also show the rules' internal ids (the pack, each "
               "item's id) beside their words.")
+@click.option("--ask", is_flag=True,
+              help="Also name, for each undetermined conclusion, the smallest sets of facts "
+              "that would determine it whatever their values (JSON: determining_sets).")
 @case_options
 @amend_option
 @reports_input_errors
 def decide(case: str, fmt: str, no_defaults: bool, color: bool | None, verbose: bool,
-           as_of: str | None, overlays: tuple[str, ...], rule_version: str | None,
+           ask: bool, as_of: str | None, overlays: tuple[str, ...], rule_version: str | None,
            amend: str | None = None) -> None:
     """Decide CASE (a YAML or JSON case file; - reads stdin): route, readiness, defects,
     deadlines, sanctions exposure, disposition and next steps.
@@ -118,6 +121,10 @@ def decide(case: str, fmt: str, no_defaults: bool, color: bool | None, verbose: 
 
     decision = run(load(case, as_of, overlays, rule_version), defaults=not no_defaults,
                    amend=amend)
+    if ask:
+        from rulepath.cli.interview_cmd import ask as add_determining_sets
+
+        add_determining_sets(decision, amend)
     if decision.conflicts:  # the rules contradict themselves: never a quiet success
         set_status(WRONG)
     _print_decision(decision, fmt, color, verbose)
@@ -223,6 +230,9 @@ from rulepath.cli.eval_cmd import run_eval; main.add_command(run_eval)  # noqa: 
 from rulepath.cli.scenarios_cmd import scenarios; main.add_command(scenarios)  # noqa: E402, E702, I001
 from rulepath.cli.diff_cmd import diff; main.add_command(diff)  # noqa: E402, E702, I001
 from rulepath.cli.check_cmd import check; main.add_command(check)  # noqa: E402, E702, I001
+from rulepath.cli.interview_cmd import interview; main.add_command(interview)  # noqa: E402, E702, I001
+from rulepath.cli.check_order_cmd import check_order; main.add_command(check_order)  # noqa: E402, E702, I001
+from rulepath.cli.reasoning_cmd import reasoning; main.add_command(reasoning)  # noqa: E402, E702, I001
 
 if __name__ == "__main__":
     main()

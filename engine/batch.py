@@ -1,42 +1,49 @@
 """Decide many cases at solver speed: the hot path behind ``rulepath batch``.
 
-The output of :meth:`BatchDecider.decide` is exactly ``decide(case, explain=False).to_dict(
-explanation=False)`` (tests/test_batch.py checks this on random populations); only the way to
-it is shorter. Batch is not a second engine: it solves on the one program of each (version,
-overlays) that :func:`program.program_for` grounds for every command, and reads it through
-the one reader and decoder.
+The output of :meth:`BatchDecider.decide_json` is exactly ``decide(case, explain=False).
+to_dict(explanation=False)`` as JSON (tests/test_batch.py checks this on random populations);
+only the way to it is shorter. Batch is not a second engine: it solves the rules of the one
+program of each (version, overlays), read through the one reader and decoder.
 
-* **One solve for a determined case** (:func:`solve.solve_determined`): a first model, and
-  whether any completion of the unknown facts differs from it on what a decision reads
-  (``read/1`` of the output vocabulary). None does: every conclusion the decision reports
-  holds in every completion, so the cautious and brave solves are not needed.
-* **The case's facts are read by a compiled plan** per program: each field path is resolved
-  once per case, each deadline measured once (due dates memoized by anchor date).
-* **A determined decision is assembled from a template** kept per distinct model (bounded):
-  only the caption, the date and the deadline dates are the case's own.
-* Batches go in chunks (decided grouped by program, written in input order) to worker
-  processes, at most a few chunks in flight: memory stays constant.
+* **One solve a case, no Python while clasp enumerates** (:class:`solve.OneSolve`): the
+  program's consequences variant (the same rules, projected on what a decision reads, with
+  each atom's complement named) gives the cautious and the brave consequences in one brave
+  enumeration, read once from its last model as raw symbol values; :class:`reader.Shown` maps
+  those to the reader's sets with prepared tables, once per program.
+* **The case's facts are read by a compiled plan** per program (:class:`facts.FactPlan`).
+* **An exact memo** (:class:`Memo`): decisions by (program, assumption vector) -- everything
+  the decision reads of a case besides its caption, its as-of date and its deadline dates,
+  which are the case's own and put into a template of the rest. Bounded (``memo`` entries,
+  kept from a pattern's second sighting on); with it or without, the bytes written are the
+  same (a test).
+* **A decision that reports no conclusion undetermined is assembled from a template** kept
+  per program and what such a decision reads (the outputs, presumptions and firings whose
+  cite it reports, certain and possible: :class:`decode.Decisive`), bounded.
+* Batches go in chunks to worker processes, at most a few chunks in flight: memory stays
+  constant (see :func:`decide_stream`).
 """
 
 from __future__ import annotations
 
 import gc
 import itertools
+import re
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
-import clingo
+import orjson
 
 from .api import as_of_for
-from .casefile import Case
+from .casefile import Case, case_from_mapping
 from .deadlines import Measured
 from .decision import FORMAT_ID
 from .decode import (
+    Decisive,
     DecodeTables,
     NotDetermined,
     date_discretion,
@@ -44,25 +51,31 @@ from .decode import (
     decode_dict,
     decode_tables,
 )
+from .documents import MAX_DOCUMENT_BYTES
 from .errors import CaseError, RulepathError
 from .facts import FactPlan, plan_for
 from .pack import load_pack
 from .program import Program, program_for
-from .reader import Reading, Sets, sets_of
-from .solve import solve, solve_determined
+from .reader import Shown, shown_for
+from .solve import CONSEQUENCES, OneSolve, inconsistent, one_solve
 
 ERROR_FORMAT = "rulepath/error-1"
+MEMO_SIZE = 65_536  # the memo's default bound, in decisions (per process)
 
 _SERIALS = itertools.count()  # compiled programs, numbered (unlike id(), never reused)
 
 
 class _Compiled:
-    """What the batch keeps of one program: its decoder tables and fact plan."""
+    """What the batch keeps of one program: its decoder tables, fact plan and solver."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
         self.tables: DecodeTables = decode_tables(program)
         self.plan: FactPlan = plan_for(program)
+        self.solver: OneSolve = one_solve(program)
+        self.unknowns = frozenset(program.unknown_literal.values())
+        self.shown: Shown = shown_for(program)
+        self.decisive = Decisive(self.shown, self.tables)
         self.rule_json = _DUMPS(
             {
                 "pack": program.pack.id,
@@ -73,18 +86,91 @@ class _Compiled:
         self.serial = next(_SERIALS)  # unique in the process (unlike id(), never reused)
 
 
-# --- solving ---------------------------------------------------------------------------------
+# --- the memo ----------------------------------------------------------------------------------
+
+
+class Memo:
+    """Decisions by (program, assumption vector), exact and bounded.
+
+    The key is everything a decision reads of a case apart from its caption, as-of date and
+    deadline dates (which are put into the kept template afresh for each case): the program
+    (pack, version by the as-of date, overlays) and the solver's assumptions (every input
+    known true, known false or unknown; each deadline's timeliness; presumptions on or off).
+    A key is kept from its second sighting on (the first is only noted, by its hash), so a
+    population whose fact patterns never repeat holds no templates; at most ``size``
+    templates are kept, the least recently used going first."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self.entries: dict[tuple[int, bytes], Template] = {}
+        self.seen: set[int] = set()
+        self.hits = 0
+        self.lookups = 0
+
+    def get(self, key: tuple[int, bytes]) -> Template | None:
+        self.lookups += 1
+        template = self.entries.pop(key, None)
+        if template is not None:
+            self.entries[key] = template  # the most recently used
+            self.hits += 1
+        return template
+
+    def put(self, key: tuple[int, bytes], template: Template) -> None:
+        if self.size <= 0:
+            return
+        noted = hash(key)
+        if noted not in self.seen:
+            if len(self.seen) >= self.size:
+                self.seen.clear()
+            self.seen.add(noted)
+            return
+        if len(self.entries) >= self.size:
+            del self.entries[next(iter(self.entries))]  # the least recently used
+        self.entries[key] = template
+
+
+# --- deciding ----------------------------------------------------------------------------------
 
 
 class BatchDecider:
-    """Decides cases one after another on programs grounded once per (version, overlays)."""
+    """Decides cases one after another on programs grounded once per (version, overlays).
 
-    def __init__(self, *, defaults: bool = True, explain: bool = False) -> None:
+    ``memo``: the memo's bound in decisions (0: no memo); ``time_limit``: the most one case's
+    solving may take, in seconds (0: no limit), over which :class:`solve.SolverTimeLimit` is
+    raised. Counters: ``one_solve`` and ``two_solves`` (cases decided by one solve, or two:
+    the decisive atoms first, then all), ``memo_hits`` and ``memo_lookups``."""
+
+    def __init__(
+        self,
+        *,
+        defaults: bool = True,
+        explain: bool = False,
+        memo: int = MEMO_SIZE,
+        time_limit: float = 0.0,
+    ) -> None:
         self.defaults = defaults
         self.explain = explain
+        self.time_limit = time_limit
+        self.memo = Memo(memo) if memo > 0 else None
         self._compiled: dict[tuple[str | None, date, str | None, tuple[str, ...]], _Compiled] = {}
         self.one_solve = 0  # cases decided by one solve
-        self.two_solves = 0  # cases that needed the cautious and brave solves
+        self.two_solves = 0  # cases that took two (the decisive atoms, then all)
+        # by fifths of the unknown inputs: [cases solved on the decisive atoms first, of them
+        # decided so]
+        self._odds = [[0, 0] for _ in range(32)]
+
+    @property
+    def solved(self) -> int:
+        """Cases solved (not taken from the memo)."""
+        return self.one_solve + self.two_solves
+
+    @property
+    def memo_hits(self) -> int:
+        return self.memo.hits if self.memo is not None else 0
+
+    @property
+    def memo_lookups(self) -> int:
+        return self.memo.lookups if self.memo is not None else 0
 
     def compiled(self, case: Case) -> _Compiled:
         """The compiled program for a case's rule version and overlays."""
@@ -94,52 +180,12 @@ class BatchDecider:
         if compiled is None:
             pack = load_pack(case.pack)
             version = pack.version_for(as_of, case.rule_version)
-            program = program_for(pack, version, case.overlays)
+            program = program_for(pack, version, case.overlays, variant=CONSEQUENCES)
             compiled = program.derived("batch.compiled", _Compiled)
             if len(self._compiled) >= 4096:
                 self._compiled.clear()
             self._compiled[key] = compiled
         return compiled
-
-    def _solve(self, case: Case) -> tuple[_Compiled, dict[str, Measured], list[int], Sets | None]:
-        """One solve: the case's model (its shown atoms) when it decides the case, else None."""
-        compiled = self.compiled(case)
-        plan = compiled.plan
-        deadlines = plan.measure(case)
-        assumptions = plan.assumptions(case, deadlines, self.defaults)
-        model: list[Sets] = []
-        reader, read_literal = compiled.tables.reader, compiled.program.read_literal
-
-        def read(symbols: Sequence[clingo.Symbol]) -> list[int]:
-            model.append(sets := sets_of(reader, symbols, reads_only=True))
-            return [read_literal[k] for k in sets.read]
-
-        determined = solve_determined(compiled.program, assumptions, read)
-        return compiled, deadlines, assumptions, model[0] if determined else None
-
-    def _two_solves(
-        self,
-        compiled: _Compiled,
-        case: Case,
-        deadlines: dict[str, Measured],
-        assumptions: list[int],
-    ) -> dict[str, Any]:
-        """Cautious and brave consequences, as :func:`api.decide` reads them."""
-        self.two_solves += 1
-        reading = Reading.of(compiled.program, solve(compiled.program, assumptions))
-        return decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
-
-    def _determined(
-        self,
-        compiled: _Compiled,
-        case: Case,
-        deadlines: dict[str, Measured],
-        model: Sets,
-    ) -> dict[str, Any]:
-        """The decision of a case whose model is the same in every completion on what a
-        decision reads (raises NotDetermined if a conclusion it reports is not after all)."""
-        reading = Reading(compiled.tables.reader, model, model)
-        return decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
 
     def decide(self, case: Case) -> dict[str, Any]:
         """The decision as ``decide(case, explain=...).to_dict(explanation=...)`` gives it."""
@@ -147,75 +193,106 @@ class BatchDecider:
             from .api import decide
 
             return decide(case, defaults=self.defaults, explain=True).to_dict(explanation=True)
-        compiled, deadlines, assumptions, model = self._solve(case)
-        if model is not None:
-            try:
-                decision = self._determined(compiled, case, deadlines, model)
-            except NotDetermined:
-                pass
-            else:
-                self.one_solve += 1
-                return decision
-        return self._two_solves(compiled, case, deadlines, assumptions)
+        return _LOADS(self.decide_json(case))  # type: ignore[no-any-return]
 
     def decide_json(self, case: Case) -> bytes:
-        """:meth:`decide` as one line of JSON. A determined decision is assembled from a
-        template kept per distinct model (the case's caption, date and deadline dates go in)."""
+        """:meth:`decide` as one line of JSON: a template of the decision (from the memo, or
+        solved and decoded) with the case's caption, as-of date and deadline dates put in."""
         if self.explain:
             return _DUMPS(self.decide(case))
-        compiled, deadlines, assumptions, model = self._solve(case)
-        if model is not None:
-            key = (compiled.serial, frozenset(model.read))
-            template = _TEMPLATES.get(key)
-            if template is None:
-                try:
-                    decision = self._determined(compiled, case, deadlines, model)
-                except NotDetermined:
-                    return _DUMPS(self._two_solves(compiled, case, deadlines, assumptions))
-                template = _template(decision)
-                if len(_TEMPLATES) >= _TEMPLATES_MAX:
-                    del _TEMPLATES[next(iter(_TEMPLATES))]  # the oldest
-                _TEMPLATES[key] = template
+        compiled = self.compiled(case)
+        plan = compiled.plan
+        deadlines = plan.measure(case)
+        assumptions = plan.assumptions(case, deadlines, self.defaults)
+        memo = self.memo
+        if memo is None:
+            return _fill(self._solve(compiled, case, deadlines, assumptions), compiled, case,
+                         deadlines)
+        key = (compiled.serial, array("i", assumptions).tobytes())
+        template = memo.get(key)
+        if template is None:
+            template = self._solve(compiled, case, deadlines, assumptions)
+            memo.put(key, template)
+        return _fill(template, compiled, case, deadlines)
+
+    def _solve(
+        self,
+        compiled: _Compiled,
+        case: Case,
+        deadlines: dict[str, Measured],
+        assumptions: list[int],
+    ) -> Template:
+        """The template of a case's decision. A case likely to leave no conclusion
+        undetermined (judged by how many of its inputs are unknown, from the cases met so far)
+        is solved first on the decisive atoms alone, a cheaper solve whose reading decides it
+        when it reports nothing undetermined; any other case (or one that does report
+        something undetermined after all) is solved with every atom a decision reads."""
+        unknown = min(len(compiled.unknowns.intersection(assumptions)) // 5, len(self._odds) - 1)
+        odds = self._odds[unknown]
+        if odds[0] < 16 or 3 * odds[1] >= odds[0] or odds[0] % 64 == 0:
+            odds[0] += 1
+            template = self._decisive(compiled, case, deadlines, assumptions)
+            if template is not None:
+                odds[1] += 1
+                self.one_solve += 1
+                return template
+            self.two_solves += 1
+        else:
             self.one_solve += 1
-            body1, applied, body2, discretion, body3 = template
-            return b"".join(
-                (
-                    _PREFIX,
-                    _DUMPS(case.caption),
-                    b',"rule":',
-                    compiled.rule_json,
-                    b',"as_of":',
-                    _DUMPS(as_of_for(case).isoformat()),
-                    b",",
-                    body1,
-                    b',"deadlines":',
-                    _DUMPS(deadline_entries(compiled.tables, applied, deadlines)),
-                    b",",
-                    body2,
-                    b',"discretion":',
-                    _DUMPS(date_discretion(discretion, deadlines)),
-                    b",",
-                    body3,
-                    b"}",
-                )
+        values = compiled.solver.shown(assumptions, time_limit=self.time_limit)
+        if values is None:
+            raise inconsistent()
+        shown = compiled.shown
+        certain, possible = shown.sides(values)
+        key = (compiled.serial, compiled.decisive.key(certain, possible))
+        template = _TEMPLATES.get(key)
+        if template is not None:
+            return template
+        reading = shown.reading(certain, possible)
+        decision = decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
+        template = _template(decision)
+        if not decision["undetermined"]:  # it read nothing but what the key holds
+            _keep(key, template)
+        return template
+
+    def _decisive(
+        self,
+        compiled: _Compiled,
+        case: Case,
+        deadlines: dict[str, Measured],
+        assumptions: list[int],
+    ) -> Template | None:
+        """The template of a case's decision from the decisive atoms alone, or None when the
+        decision reports a conclusion undetermined (it then reads more)."""
+        values = compiled.solver.shown(assumptions, detail=False, time_limit=self.time_limit)
+        if values is None:
+            raise inconsistent()
+        shown = compiled.shown
+        certain, possible = shown.sides(values)
+        key = (compiled.serial, compiled.decisive.key(certain, possible))
+        template = _TEMPLATES.get(key)
+        if template is not None:
+            return template
+        reading = shown.reading(certain, possible)
+        try:
+            decision = decode_dict(
+                compiled.tables, case, as_of_for(case), deadlines, reading, partial=True
             )
-        return _DUMPS(self._two_solves(compiled, case, deadlines, assumptions))
+        except NotDetermined:
+            return None
+        template = _template(decision)
+        _keep(key, template)
+        return template
 
 
-def _dumps() -> Callable[[Any], bytes]:
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency
-        import json
-
-        def dumps(obj: Any) -> bytes:
-            return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-
-        return dumps
-    return orjson.dumps
+def _keep(key: tuple[int, bytes], template: Template) -> None:
+    if len(_TEMPLATES) >= _TEMPLATES_MAX:
+        del _TEMPLATES[next(iter(_TEMPLATES))]  # the oldest
+    _TEMPLATES[key] = template
 
 
-_DUMPS = _dumps()
+_DUMPS: Callable[[Any], bytes] = orjson.dumps
+_LOADS: Callable[[bytes], Any] = orjson.loads
 _PREFIX = _DUMPS({"format": FORMAT_ID})[:-1] + b',"case":'
 _BODY1 = (
     "governs",
@@ -229,11 +306,14 @@ _BODY1 = (
 )
 _BODY2 = ("disposition", "next_steps", "readiness")
 _BODY3 = ("undetermined", "conflicts")
-# Determined decisions by (program, model): what does not depend on the case's caption, date
-# and deadline dates, as JSON. Bounded: the oldest goes first.
+# A decision as JSON but for the case's caption, as-of date and deadline dates: the body up to
+# the deadlines, the deadlines that apply, the body up to the court's discretion, its options
+# and cures (undated), the rest.
 Template = tuple[bytes, list[str], bytes, dict[str, list[dict[str, Any]]], bytes]
-_TEMPLATES: dict[tuple[int, frozenset[str]], Template] = {}
-_TEMPLATES_MAX = 2048
+# Decisions that report no conclusion undetermined by (program, what they read): bounded, the
+# oldest goes first.
+_TEMPLATES: dict[tuple[int, bytes], Template] = {}
+_TEMPLATES_MAX = 4096
 
 
 def _template(decision: dict[str, Any]) -> Template:
@@ -243,6 +323,34 @@ def _template(decision: dict[str, Any]) -> Template:
         _DUMPS({k: decision[k] for k in _BODY2})[1:-1],
         decision["discretion"],
         _DUMPS({k: decision[k] for k in _BODY3})[1:-1],
+    )
+
+
+def _fill(
+    template: Template, compiled: _Compiled, case: Case, deadlines: dict[str, Measured]
+) -> bytes:
+    """One case's decision from a template: the keys in the order decode_dict gives them."""
+    body1, applied, body2, discretion, body3 = template
+    return b"".join(
+        (
+            _PREFIX,
+            _DUMPS(case.caption),
+            b',"rule":',
+            compiled.rule_json,
+            b',"as_of":',
+            _DUMPS(as_of_for(case).isoformat()),
+            b",",
+            body1,
+            b',"deadlines":',
+            _DUMPS(deadline_entries(compiled.tables, applied, deadlines)),
+            b",",
+            body2,
+            b',"discretion":',
+            _DUMPS(date_discretion(discretion, deadlines)),
+            b",",
+            body3,
+            b"}",
+        )
     )
 
 
@@ -266,8 +374,86 @@ def error_record(error: BaseException, *, line: int, source: str | None = None) 
     return record
 
 
-# An input item: (line number, JSON text or case-file path, whether it is a path).
-Item = tuple[int, "bytes | str", bool]
+# An input item: (line number, JSON text, a case-file path or a record, whether it is a path).
+Item = tuple[int, "bytes | str | Mapping[str, Any]", bool]
+
+
+# --- reading a line ----------------------------------------------------------------------------
+
+# A key's closing quote with blanks before its colon (see _fast_case).
+_SPACED_COLON = re.compile(rb'"[ \t\r\n]+:')
+
+
+def load_line(data: bytes | str) -> Case:
+    """One JSON line as a case, with exactly the checks and errors of the case-file loader
+    (:func:`casefile.parse_case`: size, depth, duplicate keys, numbers, UTF-8, the pack's
+    model). Most lines take a fast path (orjson, then the model) that accepts only what the
+    loader accepts, with the same data; a line it does not accept goes through the loader,
+    which gives its error (or, for the rare valid line the fast path is too strict for, the
+    case)."""
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: the loader names it
+            raw = None
+    else:
+        raw = data
+    if raw is not None:
+        case = _fast_case(raw)
+        if case is not None:
+            return case
+    return _slow_case(data)
+
+
+def _fast_case(raw: bytes) -> Case | None:
+    """The case of a line when the loader would accept it with the same data, else None.
+
+    orjson parses only standard JSON from strict UTF-8 (no NaN, no lone surrogates; an
+    integer beyond 64 bits becomes a float, which no case field accepts), and a line within
+    the size limit that the pack's model accepts is nested as the model is, far within the
+    depth limit. What orjson does not check is duplicate keys (it keeps the last): a key is
+    a string token whose closing quote is followed by its colon, so when no quote is
+    followed by blanks and a colon, the ``":`` in the text number at least the key tokens,
+    and they equal the keys parsed only when no key was given twice."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict or _keys(data) != raw.count(b'":') or _SPACED_COLON.search(raw):
+        return None
+    try:
+        return case_from_mapping(data)
+    except Exception:  # the loader says why (or accepts it after all)
+        return None
+
+
+def _keys(value: dict[str, Any] | list[Any]) -> int:
+    """The keys of every mapping in parsed JSON."""
+    if type(value) is dict:
+        n = len(value)
+        items: Iterable[Any] = value.values()
+    else:
+        n = 0
+        items = value
+    for v in items:
+        if type(v) is dict or type(v) is list:
+            n += _keys(v)
+    return n
+
+
+def _slow_case(data: bytes | str) -> Case:
+    from .casefile import parse_case
+
+    if isinstance(data, bytes):
+        # an undecodable byte is carried as a surrogate, which parsing names by its column, as
+        # it does in a case file
+        data = data.decode("utf-8", errors="surrogateescape")
+    if not data.strip():
+        raise CaseError("<document>", "empty line (expected a JSON object)")
+    # the case-file loader's checks, line by line: size, depth, duplicate keys, numbers
+    return parse_case(data, fmt="json")
 
 
 @dataclass
@@ -275,10 +461,13 @@ class ChunkResult:
     """The output lines of one chunk of items, in input order, and what happened to them."""
 
     lines: bytes  # one line (newline-terminated) per item
+    positions: list[int] = field(default_factory=list)  # a worker's task: where its lines go
     cases: int = 0
     errors: int = 0
-    one_solve: int = 0
-    two_solves: int = 0
+    one_solve: int = 0  # cases decided by one solve
+    two_solves: int = 0  # cases that took two
+    memo_hits: int = 0
+    memo_lookups: int = 0
 
 
 class LineDecider:
@@ -286,24 +475,27 @@ class LineDecider:
     the field. Within a chunk, cases are decided grouped by program (the solver's memory stays
     warm) and written back in input order."""
 
-    def __init__(self, *, defaults: bool = True, explain: bool = False) -> None:
-        self.decider = BatchDecider(defaults=defaults, explain=explain)
+    def __init__(
+        self,
+        *,
+        defaults: bool = True,
+        explain: bool = False,
+        memo: int = MEMO_SIZE,
+        time_limit: float = 0.0,
+    ) -> None:
+        self.decider = BatchDecider(
+            defaults=defaults, explain=explain, memo=memo, time_limit=time_limit
+        )
 
     def _load(self, item: Item) -> Case:
-        from .casefile import load_case, parse_case
-
         _, data, is_path = item
         if is_path:
+            from .casefile import load_case
+
             return load_case(str(data))
-        if isinstance(data, bytes):
-            try:
-                data = data.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise CaseError("<document>", f"not UTF-8: {error.reason}") from None
-        if not data.strip():
-            raise CaseError("<document>", "empty line (expected a JSON object)")
-        # the case-file loader's checks, line by line: size, depth, duplicate keys, numbers
-        return parse_case(data, fmt="json")
+        if isinstance(data, bytes | str):
+            return load_line(data)
+        return case_from_mapping(dict(data))  # a record, as decide takes a mapping
 
     def _error(self, item: Item, error: BaseException) -> bytes:
         line, data, is_path = item
@@ -323,6 +515,7 @@ class LineDecider:
                 result.errors += 1
         todo.sort(key=lambda x: x[0])
         one, two = decider.one_solve, decider.two_solves
+        hits, lookups = decider.memo_hits, decider.memo_lookups
         for _, i, case in todo:
             try:
                 out[i] = decider.decide_json(case)
@@ -331,12 +524,11 @@ class LineDecider:
                 result.errors += 1
         result.one_solve = decider.one_solve - one
         result.two_solves = decider.two_solves - two
+        result.memo_hits = decider.memo_hits - hits
+        result.memo_lookups = decider.memo_lookups - lookups
         out.append(b"")
         result.lines = b"\n".join(out)
         return result
-
-
-_WORKER: LineDecider | None = None
 
 
 @contextmanager
@@ -354,18 +546,6 @@ def quiet_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _init_worker(defaults: bool, explain: bool) -> None:
-    global _WORKER
-    _WORKER = LineDecider(defaults=defaults, explain=explain)
-    gc.freeze()  # a worker process only decides cases (see quiet_gc)
-    gc.set_threshold(20_000, 20, 20)
-
-
-def _work(items: Sequence[Item]) -> ChunkResult:
-    assert _WORKER is not None
-    return _WORKER.decide_chunk(items)
-
-
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     chunk: list[Item] = []
     for item in items:
@@ -377,6 +557,20 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a batch decides: what every worker is started with."""
+
+    defaults: bool = True
+    explain: bool = False
+    memo: int = MEMO_SIZE
+    time_limit: float = 0.0
+
+    def decider(self) -> LineDecider:
+        return LineDecider(defaults=self.defaults, explain=self.explain, memo=self.memo,
+                           time_limit=self.time_limit)
+
+
 def decide_stream(
     items: Iterable[Item],
     *,
@@ -384,29 +578,234 @@ def decide_stream(
     chunk_size: int = 256,
     defaults: bool = True,
     explain: bool = False,
-    in_flight: int = 4,
+    memo: int = MEMO_SIZE,
+    time_limit: float = 0.0,
+    in_flight: int = 3,
 ) -> Iterator[ChunkResult]:
-    """Decide a stream of items in chunks, yielding each chunk's output in input order.
+    """Decide a stream of items in chunks of ``chunk_size``, yielding each chunk's output in
+    input order.
 
-    Memory stays constant: items are read as chunks are handed out, and at most
-    ``in_flight * workers`` chunks are out at a time. ``workers > 1`` decides in that many
-    processes (each grounds the programs it needs once)."""
+    ``workers > 1`` decides in that many forked processes (:class:`_Workers`): each chunk's
+    cases go to the workers by the program they are decided on, so that a program is
+    grounded by as few workers as keeps them evenly loaded (a grounding costs as much as
+    deciding a few hundred cases). Memory stays constant: items are read as chunks are handed
+    out, and at most ``in_flight`` chunks are out at a time."""
+    options = Options(defaults, explain, memo, time_limit)
     chunks = chunked(items, chunk_size)
     if workers <= 1:
-        decider = LineDecider(defaults=defaults, explain=explain)
+        decider = options.decider()
         for chunk in chunks:
             yield decider.decide_chunk(chunk)
         return
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    # fork: workers start with the engine imported; spawn where fork is not offered
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers, initializer=_init_worker, initargs=(defaults, explain)) as pool:
-        pending: deque[AsyncResult[ChunkResult]] = deque()
+    pool = _Workers(workers, options)
+    try:
+        pending: deque[list[int]] = deque()  # the task numbers of each chunk handed out
+        results: dict[int, ChunkResult] = {}
         for chunk in chunks:
-            pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= in_flight * workers:
-                yield pending.popleft().get()
+            pending.append(pool.submit(chunk))
+            while len(pending) >= in_flight:
+                yield _gather(pool, pending.popleft(), results)
         while pending:
-            yield pending.popleft().get()
+            yield _gather(pool, pending.popleft(), results)
+        pool.close()
+    finally:
+        pool.end()
+
+
+def _gather(pool: _Workers, tasks: list[int], results: dict[int, ChunkResult]) -> ChunkResult:
+    """One chunk's output from the tasks its cases went out in, in input order."""
+    for task in tasks:
+        while task not in results:
+            number, result = pool.result()
+            results[number] = result
+    parts = [results.pop(task) for task in tasks]
+    if len(parts) == 1:
+        return parts[0]
+    size = sum(len(part.positions) for part in parts)
+    out: list[bytes] = [b""] * size
+    for part in parts:
+        for position, line in zip(part.positions, part.lines.split(b"\n"), strict=False):
+            out[position] = line
+    out.append(b"")
+    return ChunkResult(
+        b"\n".join(out),
+        cases=sum(p.cases for p in parts),
+        errors=sum(p.errors for p in parts),
+        one_solve=sum(p.one_solve for p in parts),
+        two_solves=sum(p.two_solves for p in parts),
+        memo_hits=sum(p.memo_hits for p in parts),
+        memo_lookups=sum(p.memo_lookups for p in parts),
+    )
+
+
+# The cost of grounding a program, in cases decided (a grounding and its tables take about as
+# long as deciding this many cases).
+_GROUNDING = 300
+_PIECE = 32  # the fewest cases of one program handed to a worker apart
+
+
+class _Workers:
+    """Worker processes, each with its own queue of tasks and one queue of results.
+
+    A chunk is split by the program its cases are decided on (read cheaply from each line:
+    the pack, the version by the as-of date, the overlays), and each program's cases go, in
+    pieces, to the worker least loaded counting a grounding for a worker that has not got
+    the program yet: a program is grounded once while that keeps the workers even, and by
+    more workers when its cases are many."""
+
+    def __init__(self, workers: int, options: Options) -> None:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        # fork: workers start with the engine imported; spawn where fork is not offered
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.results: Any = context.Queue()
+        self.tasks: list[Any] = [context.Queue() for _ in range(workers)]
+        self.load = [0] * workers  # cases handed out (and groundings) to each worker
+        self.has: list[set[Any]] = [set() for _ in range(workers)]
+        self.number = 0
+        self.routes: dict[Any, Any] = {}
+        self.processes = [
+            context.Process(target=_serve, args=(tasks, self.results, options), daemon=True)
+            for tasks in self.tasks
+        ]
+        for process in self.processes:
+            process.start()
+
+    def submit(self, chunk: list[Item]) -> list[int]:
+        """Hand a chunk's cases out; the task numbers, in the order to gather them."""
+        groups: dict[Any, list[int]] = {}
+        for position, item in enumerate(chunk):
+            groups.setdefault(self._route(item), []).append(position)
+        by_worker: list[list[int]] = [[] for _ in self.tasks]
+        for key, positions in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            for start in range(0, len(positions), _PIECE):
+                piece = positions[start : start + _PIECE]
+                w = min(
+                    range(len(self.tasks)),
+                    key=lambda w: self.load[w] + (0 if key is None or key in self.has[w]
+                                                  else _GROUNDING),
+                )
+                if key is not None and key not in self.has[w]:
+                    self.has[w].add(key)
+                    self.load[w] += _GROUNDING
+                self.load[w] += len(piece)
+                by_worker[w].extend(piece)
+        numbers = []
+        for w, positions in enumerate(by_worker):
+            if positions:
+                positions.sort()
+                self.number += 1
+                self.tasks[w].put((self.number, positions, [chunk[i] for i in positions]))
+                numbers.append(self.number)
+        return numbers
+
+    def _route(self, item: Item) -> Any:
+        """The program an item is decided on, as far as a cheap reading of it tells (None:
+        any worker will do)."""
+        _, data, is_path = item
+        if is_path:
+            return None
+        try:
+            if isinstance(data, bytes | str):
+                data = orjson.loads(data)
+            if not isinstance(data, Mapping):
+                return None
+            overlays = data.get("overlays")
+            raw = (data.get("rule"), data.get("court"), data.get("as_of"),
+                   data.get("rule_version"), tuple(overlays) if overlays else ())
+            key = self.routes.get(raw)
+            if key is None:
+                key = self.routes[raw] = _route_key(*raw)
+                if len(self.routes) > 65_536:
+                    self.routes.clear()
+            return key
+        except Exception:  # the worker reports what is wrong with it
+            return None
+
+    def result(self) -> tuple[int, ChunkResult]:
+        number, result = self.results.get()
+        if isinstance(result, BaseException):
+            raise result
+        return number, result
+
+    def close(self) -> None:
+        for tasks in self.tasks:
+            tasks.put(None)
+        for process in self.processes:
+            process.join()
+
+    def end(self) -> None:
+        for tasks in self.tasks:  # what a stopped worker will not read is dropped at exit
+            tasks.cancel_join_thread()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+
+
+def _route_key(rule: Any, court: Any, as_of: Any, rule_version: Any,
+               overlays: tuple[Any, ...]) -> Any:
+    from .casefile import _pack_of
+
+    pack = load_pack(_pack_of({"rule": rule, "court": court}, None))
+    day = date.fromisoformat(as_of) if isinstance(as_of, str) else date.today()
+    return (pack.id, pack.version_for(day, rule_version).id, overlays)
+
+
+def _serve(tasks: Any, results: Any, options: Options) -> None:
+    """A worker: decides the tasks of its queue until told to stop (None)."""
+    gc.freeze()  # a worker process only decides cases (see quiet_gc)
+    gc.set_threshold(20_000, 20, 20)
+    decider = options.decider()
+    while (task := tasks.get()) is not None:
+        number, positions, items = task
+        try:
+            result = decider.decide_chunk(items)
+            result.positions = positions
+        except BaseException as error:
+            results.put((number, error))
+            raise
+        results.put((number, result))
+
+
+# --- the Python function -------------------------------------------------------------------------
+
+_DECIDERS: dict[Options, LineDecider] = {}
+
+
+def batch(
+    lines: Iterable[bytes | str | Mapping[str, Any]],
+    *,
+    defaults: bool = True,
+    explain: bool = False,
+    memo: int = MEMO_SIZE,
+    time_limit: float = 0.0,
+) -> Iterator[dict[str, Any]]:
+    """Decide an iterable of cases, yielding in order, for each, the decision (a
+    ``rulepath/decision-1`` dict) or the error record (``rulepath/error-1``, its ``line``
+    counted from 1) exactly as ``rulepath batch`` writes them: the same code path, line for
+    line. A case is a JSON line (``bytes`` or ``str``, one ``rulepath/case-1`` object) or a
+    record (a mapping holding the case, validated as :func:`rulepath.decide` validates one).
+
+    Made for any engine's map over partitions (``bag.map_partitions(lambda p:
+    list(rulepath.batch(p)))``): it runs in the calling process, reading 256 cases ahead.
+
+    Per worker process: each grounded program (one per pack version and overlays met, a few
+    MB each, about 0.2 s to build) is kept in the process's program cache (the 64 most
+    recently used) and serves every later call; so does the memo (``memo`` decisions at
+    most, a few KB each, kept from a fact pattern's second sighting on; 0: none), one per set
+    of options. Memory is bounded by those two and does not grow with the number of cases.
+    ``time_limit`` (seconds, 0: none) bounds one case's solving: over it the case gets an
+    error record (field null) and the rest go on."""
+    options = Options(defaults, explain, memo, time_limit)
+    decider = _DECIDERS.get(options)
+    if decider is None:
+        decider = _DECIDERS[options] = options.decider()
+    items = ((number, line, False) for number, line in enumerate(lines, start=1))
+    for chunk in chunked(items, 256):
+        for line in decider.decide_chunk(chunk).lines.split(b"\n")[:-1]:
+            yield _LOADS(line)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -43,6 +43,9 @@ from .documents import DOCUMENT, MAX_DOCUMENT_BYTES, one_line, parse_document
 from .errors import CaseError
 from .schema import NUMBER_SLOT, CaseSchema, CheckSpec, FieldSpec, PatternHint
 
+if TYPE_CHECKING:
+    from .order_spec import OrderSpec
+
 FORMAT_ID = "rulepath/case-1"
 
 # The evaluation vocabulary of the shared case format (an `expected` block): the same for
@@ -58,6 +61,11 @@ Disposition = Literal[
     "other",
 ]
 Sanctions = Literal["none", "imposed", "denied", "deferred"]
+# The fixed words of a draft order (an `order` block, docs/formats.md): whom a sanction is
+# against (as the packs name the parties of their sanctions exposure, and each side's
+# counsel), and who is directed.
+Party = Literal["movant", "movant_counsel", "opposing_party", "opposing_counsel"]
+Who = Literal["movant", "opposing_party", "parties"]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -148,6 +156,92 @@ class Expected(_Model):
     note: StrictStr | None = Field(None, description="Why the court ruled so, in our words.")
 
 
+def _cite(value: object) -> object:
+    """A cite as courts write them (``230(b)``, ``L.R. 110``, ``FRCP 37(a)(5)(A)``,
+    ``scheduling order``); its form is checked, not its meaning."""
+    from .cites import CiteError, parse_cite
+
+    if not isinstance(value, str):
+        raise _problem(f"expected a cite (a string), got {_show(value)}")
+    try:
+        parse_cite(value)
+    except CiteError as error:
+        raise _problem(str(error)) from None
+    return " ".join(value.split())
+
+
+CiteText = Annotated[str, BeforeValidator(_cite, json_schema_input_type=str)]
+
+
+class Finding(_Model):
+    """What the draft order finds about one requirement, exception or deadline of the pack."""
+
+    about: StrictStr = Field(
+        description="The id of a requirement, exception or deadline of the case's pack (see "
+        "each pack below)."
+    )
+    holds: StrictBool = Field(
+        description="What the order finds: the requirement is met, the exception applies, the "
+        "deadline was kept (true), or not (false): a requirement the order finds unmet is "
+        "{about: <its id>, holds: false}."
+    )
+    cite: CiteText | None = Field(None, description="The clause the finding cites, if any.")
+
+
+class Directive(_Model):
+    """Something the draft order directs, with the date it sets."""
+
+    kind: StrictStr = Field(
+        description="What it directs: one of the directive kinds of the case's pack (see each "
+        "pack below), or other."
+    )
+    by: IsoDate | None = Field(None, description="The day by which it is to be done.")
+    on: IsoDate | None = Field(
+        None, description="The day on which it takes place (a re-set hearing)."
+    )
+    who: Who | None = Field(None, description="Who is directed: movant, opposing_party or "
+                                              "parties (both sides).")
+
+
+class OrderSanction(_Model):
+    """A sanction the draft order imposes."""
+
+    kind: StrictStr = Field(
+        description="Which sanction: one of the sanction kinds of the case's pack (see each "
+        "pack below), or other."
+    )
+    against: Party = Field(description="Against whom: movant, movant_counsel, opposing_party "
+                                       "or opposing_counsel.")
+    cite: CiteText | None = Field(None, description="The clause it is imposed under, if cited.")
+
+
+class Order(_Model):
+    """A draft order, as a clerk has it, to check against the rule (`rulepath check-order`;
+    `rulepath decide` ignores it). Every key is optional."""
+
+    disposition: Disposition | None = Field(
+        None, description="What the order does with the motion (the vocabulary of "
+        "expected.disposition)."
+    )
+    merits_reached: StrictBool | None = Field(
+        None, description="The order rules on the substance of the discovery dispute."
+    )
+    grounds: tuple[CiteText, ...] | None = Field(
+        None, description="The clauses the order relies on, as courts cite them: a rule's "
+        "number with its subsections (230(b), L.R. 110, FRCP 37(a)(5)(A)) or an authority by "
+        "name (scheduling order)."
+    )
+    findings: tuple[Finding, ...] | None = Field(
+        None, description="What the order finds: each {about, holds, cite?}."
+    )
+    directs: tuple[Directive, ...] | None = Field(
+        None, description="What the order directs: each {kind, by?, on?, who?}."
+    )
+    sanctions: tuple[OrderSanction, ...] | None = Field(
+        None, description="The sanctions it imposes: each {kind, against, cite?}."
+    )
+
+
 class Case(_Model):
     """One case (`rulepath/case-1`): the fields every pack shares. Each pack's model
     (:func:`case_model`) adds that pack's sections; a section that is absent or null is
@@ -182,6 +276,10 @@ class Case(_Model):
     )
     expected: Expected | None = Field(
         None, description="What the court actually did (evaluation files only)."
+    )
+    order: Order | None = Field(
+        None, description="Project extension: a draft order to check against the rule "
+        "(rulepath check-order); rulepath decide ignores it."
     )
 
     @field_validator("overlays")
@@ -290,9 +388,63 @@ def _checks(checks: tuple[CheckSpec, ...]) -> Callable[[Any], Any]:
     return check
 
 
-def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
+def _finding_about(pack_id: str) -> Any:
+    """The check of a finding's id: a requirement, exception or deadline of the pack (read
+    from its programs on the first finding, so that a case without one builds none)."""
+
+    def about(cls: type[BaseModel], value: str) -> str:
+        from .order_spec import finding_ids, ids_in_words
+
+        ids = finding_ids(pack_id)
+        if value in ids:
+            return value
+        close = difflib.get_close_matches(value, list(ids), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise _problem(f"{_show(value)} is not a requirement, exception or deadline of "
+                       f"{pack_id}{hint}; the valid ids are {ids_in_words(ids)}")
+
+    return field_validator("about")(about)
+
+
+def _order_model(pack_id: str, spec: OrderSpec | None) -> type[Order]:
+    """The order block of a pack's cases: the shared keys, with the pack's directive and
+    sanction kinds (always ``other`` too) and its finding ids."""
+    from .order_spec import OTHER
+
+    direct_kinds = spec.direct_kinds if spec is not None else (OTHER,)
+    sanction_kinds = spec.sanction_kinds if spec is not None else (OTHER,)
+    finding: Any = create_model(
+        "Finding", __base__=Finding, __doc__=Finding.__doc__,
+        __validators__={"about_id": _finding_about(pack_id)},
+    )
+    direct_kind: Any = Literal[direct_kinds]
+    directive: Any = create_model(
+        "Directive", __base__=Directive, __doc__=Directive.__doc__,
+        kind=(direct_kind, Field(description=Directive.model_fields["kind"].description)),
+    )
+    sanction_kind: Any = Literal[sanction_kinds]
+    sanction: Any = create_model(
+        "OrderSanction", __base__=OrderSanction, __doc__=OrderSanction.__doc__,
+        kind=(sanction_kind, Field(description=OrderSanction.model_fields["kind"].description)),
+    )
+    fields = Order.model_fields
+    findings: Any = tuple[finding, ...] | None
+    directs: Any = tuple[directive, ...] | None
+    sanctions: Any = tuple[sanction, ...] | None
+    return create_model(
+        "Order", __base__=Order, __doc__=Order.__doc__,
+        findings=(findings, fields["findings"]),
+        directs=(directs, fields["directs"]),
+        sanctions=(sanctions, fields["sanctions"]),
+    )
+
+
+def build_case_model(
+    pack_id: str, schema: CaseSchema, order: OrderSpec | None = None
+) -> type[Case]:
     """The case model of a pack: the shared fields, then the pack's sections (each a model
-    whose fields are the declared ones), with its implied fields and cross-field checks."""
+    whose fields are the declared ones), with its implied fields and cross-field checks, and
+    the order block in the pack's words (``order``: its order.toml)."""
     by_section: dict[str, list[FieldSpec]] = {}
     for f in schema.fields:
         by_section.setdefault(f.path.rpartition(".")[0], []).append(f)
@@ -332,6 +484,7 @@ def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
             ))),
         )
     checks: Any = model_validator(mode="after")(_checks(schema.checks))
+    order_model: Any = _order_model(pack_id, order)
     case: type[Case] = create_model(
         f"Case_{_title(pack_id.replace('-', '_'))}",
         __base__=Case,
@@ -339,6 +492,7 @@ def build_case_model(pack_id: str, schema: CaseSchema) -> type[Case]:
         __validators__={"checks": checks},
         expected=(expected | None, Field(None, description="What the court actually did "
                                           "(evaluation files only).")),
+        order=(order_model | None, Case.model_fields["order"]),
         **top,
     )
     case.pack_id = pack_id
@@ -356,10 +510,11 @@ def _section_field(model: type[BaseModel], schema: CaseSchema, path: str) -> Any
 @cache
 def case_model(pack_id: str | None = None) -> type[Case]:
     """The case model of a pack (the default pack when None), built once."""
+    from .order_spec import order_spec
     from .pack import load_pack
 
     pack = load_pack(pack_id)
-    return build_case_model(pack.id, pack.case_schema())
+    return build_case_model(pack.id, pack.case_schema(), order_spec(pack))
 
 
 # --- loading -------------------------------------------------------------------------

@@ -136,6 +136,20 @@ class Undetermined:
 
 
 @dataclass(frozen=True)
+class DeterminingSets:
+    """What would determine an undetermined conclusion (``rulepath decide --ask``): the
+    smallest sets of case fields that determine it whatever their values, each set sorted in
+    the order of the case format; ``size`` is theirs (None: no set of at most three fields of
+    ``searched`` does), ``complete`` false when the search was cut short by its bounds."""
+
+    conclusion: str
+    sets: list[list[str]]
+    size: int | None
+    complete: bool
+    searched: list[str]  # the unknown fields it depends on, the ones searched
+
+
+@dataclass(frozen=True)
 class ConflictRule:
     value: str
     rule: str
@@ -175,6 +189,8 @@ class Decision:
     undetermined: list[Undetermined] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     explanation: dict[str, Any] | None = None
+    # added by `rulepath decide --ask` (engine/questions.py): absent from to_dict otherwise
+    determining_sets: list[DeterminingSets] | None = None
 
     def to_dict(self, *, explanation: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"format": FORMAT_ID}
@@ -183,6 +199,8 @@ class Decision:
             option["for"] = option.pop("for_")
         if not explanation or self.explanation is None:
             out.pop("explanation")
+        if self.determining_sets is None:
+            out.pop("determining_sets")
         return out
 
     @classmethod
@@ -220,6 +238,11 @@ class Decision:
                 for c in data.get("conflicts", ())
             ],
             explanation=data.get("explanation"),
+            determining_sets=(
+                [DeterminingSets(**x) for x in data["determining_sets"]]
+                if data.get("determining_sets") is not None
+                else None
+            ),
         )
 
     # Notebooks (Jupyter, IPython) show a decision by these. Both need the case the decision

@@ -8,6 +8,7 @@ go through :func:`decode_dict`.
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 from typing import Any
 
@@ -16,8 +17,8 @@ from .deadlines import Measured
 from .decision import FORMAT_ID, Decision, iso
 from .facts import CaseFacts
 from .program import Program
-from .reader import Reading, Tables, tables_for
-from .solve import Consequences
+from .reader import Reading, Shown, Tables, tables_for
+from .solve import Consequences, decisive_rules
 
 
 class NotDetermined(Exception):
@@ -75,20 +76,87 @@ def decode_tables(program: Program) -> DecodeTables:
     return program.derived("decode.tables", DecodeTables)
 
 
+# What decode_dict reads of the outputs in every completion and in some, and in every
+# completion only, when it reports no conclusion undetermined.
+_BOTH = frozenset(
+    {"governs", "ready_for_hearing", "route", "excused", "req", "exception", "sanction",
+     "option", "cure"}
+)
+_CERTAIN = frozenset(
+    {"exception_fails", "deadline_applies", "recommended", "next_step", "readiness",
+     "consistent"}
+)
+
+
+class Decisive:
+    """What :func:`decode_dict` reads of a one-solve reading (:class:`reader.Shown`) when the
+    decision reports no conclusion undetermined: the outputs it reports (a requirement's
+    ``met`` only where the requirement applies in every completion), the presumptions, and
+    the firings whose cite it reports (a conclusion whose rules carry different cites) or
+    that drew a conflict. Two such decisions of one program whose readings agree on these are
+    the same but for the case's caption and dates (the batch keeps one template for them)."""
+
+    def __init__(self, shown: Shown, t: DecodeTables) -> None:
+        reader = t.reader
+        single = {name for name, _ in reader.single}
+        by_key = {key: rep for rep, (key, _, _) in shown.out.items()}
+        both = [rep for rep, (_, name, _) in shown.out.items() if name in _BOTH]
+        both += shown.presumed
+        certain = [rep for rep, (_, name, _) in shown.out.items() if name in _CERTAIN]
+        decisive = {str(r) for r in decisive_rules(reader.program)}
+        for rep, rid in shown.fired.items():
+            head = reader.rule_head.get(rid)
+            if head is None or rid not in decisive:
+                continue
+            if head not in reader.one_cite:
+                both.append(rep)
+            elif head.partition("(")[0] in single:
+                certain.append(rep)
+        self.both = frozenset(both)
+        self.certain = frozenset(certain)
+        index = {rep: i for i, rep in enumerate((*both, *certain))}
+        self.index = index.__getitem__
+        # (req(Q), met(Q)) of every requirement: met is read where req holds in every completion
+        self.met = [
+            (by_key[req], by_key[met], i)
+            for i, (_, req, met, *_) in enumerate(t.requirements)
+            if req in by_key and met in by_key
+        ]
+
+    def key(self, certain: set[int], possible: set[int]) -> bytes:
+        index = self.index
+        met = bytearray()
+        for req, m, i in self.met:
+            if req in certain:
+                met += bytes((i, 2 * (m in certain) + (m in possible)))
+        return b"".join(
+            (
+                array("H", sorted(map(index, certain & (self.both | self.certain)))).tobytes(),
+                b"\xff\xff",
+                array("H", sorted(map(index, possible & self.both))).tobytes(),
+                b"\xff\xff",
+                met,
+            )
+        )
+
+
 def decode_dict(
     t: DecodeTables,
     case: Case,
     as_of: date,
     deadlines: dict[str, Measured],
     r: Reading,
+    *,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """:func:`decode` then ``to_dict(explanation=False)``. A determined reading (its two sides
-    one model) raises NotDetermined where decode would report an undetermined conclusion."""
+    one model) raises NotDetermined where decode would report an undetermined conclusion; so
+    does a ``partial`` one (of the decisive atoms only, see :class:`Decisive`)."""
     truth, rule_cite, text, determined = r.truth, r.cite, t.text, r.determined
     undetermined: list[dict[str, Any]] = []
 
     def note(term: str, label: str | None = None, *also: str) -> None:
-        if determined:
+        if determined or partial:
             raise NotDetermined(term)
         paths = r.depends_on(term)
         for other in also:

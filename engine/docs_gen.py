@@ -26,6 +26,7 @@ import yaml
 
 from .casefile import Case, case_json_schema, load_case
 from .errors import RulepathError
+from .order_spec import finding_ids, order_spec
 from .pack import Pack, logic_root, packs
 from .program import program_for
 from .schema import CaseSchema, FieldSpec
@@ -156,7 +157,7 @@ def _common_rows(schema: dict[str, Any], ex: Examples, installed: list[Pack]) ->
     overlay_ids = [o for p in installed for o in sorted(p.overlays)]
     rows = []
     for name, prop in schema["properties"].items():
-        if name == "expected" or name not in Case.model_fields:  # a pack's section
+        if name in ("expected", "order") or name not in Case.model_fields:  # own sections
             continue
         allowed, sample = _from_json(prop)
         if name == "rule":
@@ -182,6 +183,72 @@ def _expected_rows(schema: dict[str, Any], ex: Examples) -> list[Row]:
         example = _example(ex.values.get(f"expected.{name}", sample))
         rows.append(Row(f"expected.{name}", prop.get("description", ""), allowed, example))
     return rows
+
+
+def _order_rows(schema: dict[str, Any], ex: Examples, first: Pack) -> list[Row]:
+    """The order block's keys, its lists' items by ``order.KEY[].FIELD``; what a pack names
+    (finding ids, directive and sanction kinds) is listed with each pack."""
+    defs = schema["$defs"]
+    spec = order_spec(first)
+    ids = sorted(finding_ids(first.id))
+    samples: dict[str, object] = {
+        "order.grounds": [spec.clauses[1]] if len(spec.clauses) > 1 else None,
+        "order.findings[].about": ids[0] if ids else None,
+    }
+    pack_words = {
+        "order.grounds": "list of cites: a rule's number with its subsections in parentheses "
+                         "(`L.R. 110`, `FRCP 37(a)(5)(A)`), or an authority by name",
+        "order.findings[].cite": "a cite, as in `order.grounds`",
+        "order.sanctions[].cite": "a cite, as in `order.grounds`",
+        "order.findings[].about": "an id of a requirement, exception or deadline of the "
+                                  "case's pack (see each pack below)",
+        "order.directs[].kind": "one of the directive kinds of the case's pack (see each "
+                                "pack below), or `other`",
+        "order.sanctions[].kind": "one of the sanction kinds of the case's pack (see each "
+                                  "pack below), or `other`",
+    }
+    rows = []
+
+    def add(path: str, prop: dict[str, Any]) -> None:
+        allowed, sample = _from_json(prop)
+        if path in pack_words:
+            allowed = pack_words[path]
+        if path in samples and samples[path] is not None:
+            sample = samples[path]
+        example = _example(ex.values.get(path, sample))
+        rows.append(Row(path, prop.get("description", ""), allowed, example))
+
+    for name, prop in defs["Order"]["properties"].items():
+        ref = _nullable(prop).get("items", {}).get("$ref")
+        if ref is None:
+            add(f"order.{name}", prop)
+            continue
+        for field_name, sub in defs[ref.rsplit("/", 1)[-1]]["properties"].items():
+            add(f"order.{name}[].{field_name}", sub)
+    return rows
+
+
+def _order_vocabulary(pack: Pack) -> list[str]:
+    """The words a pack gives the order block: its finding ids, directive and sanction
+    kinds."""
+    spec = order_spec(pack)
+    ids = finding_ids(pack.id)
+    lines = []
+    for kind in ("requirement", "exception", "deadline"):
+        mine = sorted(i for i, k in ids.items() if k == kind)
+        if mine:
+            lines.append(f"- {kind}s: " + ", ".join(_code(i) for i in mine))
+    out = ["", "Findings (`order.findings[].about`), by kind:", "", *lines]
+    directs = [f"`{k}` ({d.text})" if d.text else f"`{k}`" for k, d in spec.directs.items()]
+    if spec.directs:
+        out += ["", "Directives (`order.directs[].kind`): " + "; ".join(directs) + "."]
+    kinds = []
+    for k, s in spec.sanctions.items():
+        under = f", under {s.cite}" if s.cite else ""
+        kinds.append(f"`{k}` ({s.text}{under})" if s.text else f"`{k}`")
+    if spec.sanctions:
+        out += ["", "Sanction kinds (`order.sanctions[].kind`): " + "; ".join(kinds) + "."]
+    return out
 
 
 # --- a pack's own fields (from its case.toml) ---------------------------------------------
@@ -304,6 +371,7 @@ def _pack_section(pack: Pack, ex: Examples, default: bool) -> list[str]:
     if schema.routes:
         lines += ["", "Routes (`expected.route`): " + ", ".join(_code(r) for r in schema.routes)
                   + "."]
+    lines += _order_vocabulary(pack)
     for section, rows in _pack_rows(schema, pack, ex).items():
         described = schema.sections.get(section, "")
         lines += ["", f"### `{section}`" + (f": {described}" if described else ""), ""]
@@ -383,6 +451,15 @@ def case_format_markdown(examples: Path = EXAMPLES) -> str:
         "the engine against. `rulepath decide` ignores it.",
         "",
         *_table(_expected_rows(schema, common_ex)),
+        "",
+        "## The `order` block",
+        "",
+        "A draft order, as a clerk has it, for `rulepath check-order` to check against the "
+        "rule on the case's facts; `rulepath decide` ignores it. Every key is optional; a "
+        "list's items are written `{key: value, ...}`. What a pack names (the ids a finding "
+        "is about, the directive and sanction kinds) is listed with each pack below.",
+        "",
+        *_table(_order_rows(schema, common_ex, installed[0])),
     ]
     for pack in installed:
         lines += ["", *_pack_section(pack, by_pack.get(pack.id, Examples()), pack.id == default)]

@@ -70,6 +70,8 @@ class Pack:
     default: bool = False  # the pack for a case that names neither rule nor a known court
     schema_file: str = "case.toml"
     sources: str = ""
+    order_file: str = "order.toml"  # what an order's words mean under it (order_spec.py)
+    reasoning_file: str = "reasoning.toml"  # the words of its reasoning (engine/prose.py)
 
     def version_for(self, as_of: date, forced: str | None = None) -> Version:
         """The version in force on ``as_of``, or the one a case forces by id."""
@@ -241,6 +243,8 @@ def _read_manifest(path: Path) -> Pack:
             default=bool(manifest.get("default", False)),
             schema_file=manifest.get("case_schema", "case.toml"),
             sources=manifest.get("sources", ""),
+            order_file=manifest.get("order", "order.toml"),
+            reasoning_file=manifest.get("reasoning", "reasoning.toml"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PackError(str(path), f"faulty manifest: {error!r}") from None

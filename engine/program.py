@@ -142,20 +142,40 @@ def _str(sym: clingo.Symbol) -> str:
     return sym.string if sym.type == clingo.SymbolType.String else str(sym)
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A program grounded for one use apart: the same files and rules, then ``extend`` adds
+    what that use alone reads (a projection, auxiliary atoms naming complements) once the
+    declarations are read. A variant is cached apart from the program every command shares,
+    which nothing extends (see batch.py: the batch's consequences in one solve)."""
+
+    name: str
+    extend: Callable[[Program], None] = field(compare=False)
+    shows_inputs: bool = True  # the inputs that hold shown as in/1 (the explainer reads them)
+
+
 def build_program(
-    pack: Pack, version: Version, overlays: tuple[str, ...], amendment: Amendment | None = None
+    pack: Pack,
+    version: Version,
+    overlays: tuple[str, ...],
+    amendment: Amendment | None = None,
+    variant: Variant | None = None,
 ) -> Program:
     """Ground the pack once; read its declarations. Besides the output vocabulary, the inputs
     that hold are shown (``in/1``): the explainer and the decision's ``depends_on`` read them.
-    A validated ``amendment`` is added last, on top of the version and overlays."""
+    A validated ``amendment`` is added last, on top of the version and overlays; a
+    ``variant`` extends the grounded program last of all."""
     files = pack.program_files(version, overlays)
     control = clingo.Control(["--warn=none"])
     for path in files:
         control.load(str(path))
     if amendment is not None:
         control.add("base", [], amendment.text)
-    control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
-    control.ground([("base", []), ("explain", [])])
+    parts: list[tuple[str, list[clingo.Symbol]]] = [("base", [])]
+    if variant is None or variant.shows_inputs:
+        control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
+        parts.append(("explain", []))
+    control.ground(parts)
     solve_config(control).models = "0"
     program = Program(
         pack=pack,
@@ -166,6 +186,8 @@ def build_program(
         amendment=amendment,
     )
     _read_declarations(program)
+    if variant is not None:
+        variant.extend(program)
     return program
 
 
@@ -289,20 +311,32 @@ def solve_config(control: clingo.Control) -> Any:
 # benchmark's population meets 19; thrashing would reground on every case).
 CACHE_SIZE = 64
 _CACHE: OrderedDict[
-    tuple[str, str, tuple[str, ...], tuple[str, str] | None], Program
+    tuple[str, str, tuple[str, ...], tuple[str, str] | None, str | None], Program
 ] = OrderedDict()
 
 
 def program_for(
-    pack: Pack, version: Version, overlays: tuple[str, ...], amendment: Amendment | None = None
+    pack: Pack,
+    version: Version,
+    overlays: tuple[str, ...],
+    amendment: Amendment | None = None,
+    *,
+    variant: Variant | None = None,
 ) -> Program:
     """The grounded program for (pack, version, overlays[, amendment]): built once, kept while
     it is among the :data:`CACHE_SIZE` most recently used. An amendment is keyed by its path
-    and validated text (see :func:`rulepath.engine.amendment.load_amendment`)."""
-    key = (pack.id, version.id, overlays, None if amendment is None else amendment.key)
+    and validated text (see :func:`rulepath.engine.amendment.load_amendment`); a variant by
+    its name, apart from the program every command shares."""
+    key = (
+        pack.id,
+        version.id,
+        overlays,
+        None if amendment is None else amendment.key,
+        None if variant is None else variant.name,
+    )
     program = _CACHE.get(key)
     if program is None:
-        program = build_program(pack, version, overlays, amendment)
+        program = build_program(pack, version, overlays, amendment, variant)
         _CACHE[key] = program
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -19,7 +19,7 @@ from typing import Any
 import clingo
 
 from .program import Program, RuleDecl
-from .solve import Consequences
+from .solve import OFF, ON, Consequences, projected
 
 OUT, FIRED, IN, PRESUMED, READ = 0, 1, 2, 3, 4
 _KINDS = {"fired": FIRED, "in": IN, "presumed": PRESUMED, "read": READ}
@@ -126,9 +126,8 @@ def tables_for(program: Program) -> Tables:
     return program.derived("reader.tables", Tables)
 
 
-def sets_of(t: Tables, symbols: Iterable[clingo.Symbol], *, reads_only: bool = False) -> Sets:
-    """The sets of shown symbols. ``reads_only``: of the ``read/1`` symbols alone, each taken
-    for what it reads (a determined model: what a decision reads is all that is needed)."""
+def sets_of(t: Tables, symbols: Iterable[clingo.Symbol]) -> Sets:
+    """The sets of shown symbols."""
     s = Sets()
     head = t.rule_head
     table = _SYMBOLS
@@ -136,12 +135,92 @@ def sets_of(t: Tables, symbols: Iterable[clingo.Symbol], *, reads_only: bool = F
         entry = table.get(sym)
         if entry is None:
             entry = table[sym] = entry_of(sym)
-        if not reads_only:
-            s.add(entry, head)
-        elif entry[0] == READ:
-            s.read.append(entry[1])
-            s.add(_READS[entry[1]], head)
+        s.add(entry, head)
     return s
+
+
+class Shown:
+    """The reading of one program's one-solve consequences (:class:`solve.OneSolve`), prepared
+    once per program: every projected atom's shown term and its complement by the raw value
+    of its symbol (clingo interns symbols, so a symbol's raw value stands for it for the life
+    of the process), each with what the reader makes of it. A case's reading is then a few set
+    operations over the model's raw values; no symbol is converted or hashed per case."""
+
+    def __init__(self, program: Program) -> None:
+        t = tables_for(program)
+        self.tables = t
+        self.out: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+        self.out_key: dict[int, str] = {}
+        self.fired: dict[int, str] = {}
+        self.head: dict[int, str] = {}  # a firing -> the head it makes hold
+        self.inputs: dict[int, str] = {}
+        self.presumed: dict[int, str] = {}
+        # a decisive atom is read as the term shown for it, any other as rulepath_on(term)
+        self.on: dict[int, int] = {}  # rulepath_on(term) -> term
+        for _, shown, decisive in projected(program):
+            kind, key, name, args = entry_of(shown)
+            rep = shown._rep if decisive else clingo.Function(ON, [shown])._rep
+            if not decisive:
+                self.on[shown._rep] = rep
+            if kind == OUT:
+                self.out[rep] = (key, name, args)
+                self.out_key[rep] = key
+            elif kind == FIRED:
+                self.fired[rep] = key
+                if (h := t.rule_head.get(key)) is not None:
+                    self.head[rep] = h
+            elif kind == IN:
+                self.inputs[rep] = key
+            elif kind == PRESUMED:
+                self.presumed[rep] = key
+        # a complement -> the value the atom is read as
+        self.off = {}
+        for a in program.control.symbolic_atoms.by_signature(OFF, 1):
+            shown = a.symbol.arguments[0]._rep
+            self.off[a.symbol._rep] = self.on.get(shown, shown)
+        self.off_values = frozenset(self.off)
+        self.positive = frozenset((*self.out, *self.fired, *self.inputs, *self.presumed))
+        self.out_values = frozenset(self.out)
+        self.fired_values = frozenset(self.fired)
+        self.head_values = frozenset(self.head)
+        self.input_values = frozenset(self.inputs)
+        self.presumed_values = frozenset(self.presumed)
+    def sides(self, shown: list[int]) -> tuple[set[int], set[int]]:
+        """(certain, possible) of one solve's shown raw values: an atom is possible when it is
+        shown, certain when its complement is not."""
+        values = set(shown)
+        possible = values & self.positive
+        return possible.difference(map(self.off.__getitem__, values & self.off_values)), possible
+
+    def reading(self, certain: set[int], possible: set[int]) -> Reading:
+        return Reading(self.tables, self._sets(certain), self._sets(possible))
+
+    def _sets(self, values: set[int]) -> Sets:
+        s = Sets()
+        out = self.out
+        names = s.names
+        outs = values & self.out_values
+        for v in outs:
+            _, name, args = out[v]
+            group = names.get(name)
+            if group is None:
+                names[name] = [args]
+            else:
+                group.append(args)
+        s.out = set(map(self.out_key.__getitem__, outs))
+        fired = values & self.fired_values
+        s.fired = set(map(self.fired.__getitem__, fired))
+        s.presumed = set(map(self.presumed.__getitem__, values & self.presumed_values))
+        s.holds = s.out.union(
+            map(self.head.__getitem__, fired & self.head_values),
+            map(self.inputs.__getitem__, values & self.input_values),
+        )
+        return s
+
+
+def shown_for(program: Program) -> Shown:
+    """The one-solve reading tables of a program's consequences variant, built once."""
+    return program.derived("reader.shown", Shown)
 
 
 class Reading:
@@ -149,12 +228,13 @@ class Reading:
     holds in every completion of the unknown facts, ``possible`` in some (the same object
     when the case is determined)."""
 
-    __slots__ = ("certain", "possible", "tables")
+    __slots__ = ("_reached", "certain", "possible", "tables")
 
     def __init__(self, tables: Tables, certain: Sets, possible: Sets) -> None:
         self.tables = tables
         self.certain = certain
         self.possible = possible
+        self._reached: dict[str, frozenset[str]] | None = None
 
     @classmethod
     def of(cls, program: Program, cons: Consequences) -> Reading:
@@ -219,30 +299,52 @@ class Reading:
         return rules[0][1] if rules else ""
 
     def depends_on(self, term: str) -> set[str]:
-        """The unknown input facts (their case-file paths) that a conclusion turns on."""
-        t, truth = self.tables, self.truth
-        c_fired, p_fired = self.certain.fired, self.possible.fired
-        paths: set[str] = set()
-        seen: set[str] = set()
-        stack = [term]
-        while stack:
-            x = stack.pop()
-            if x in seen:
+        """The unknown input facts (their case-file paths) that a conclusion turns on: every
+        undetermined input reached from it through the undetermined premises (and exceptions)
+        of the rules concluding each atom that fire in some completion but not in every one.
+        Only a rule that fires in some completion can make the conclusion turn on a fact: one
+        that fires in none (a premise certainly false, e.g. a notice period that cannot apply
+        on this route) names none of its unknown premises. What an atom reaches is kept for
+        the reading's other conclusions (unless it lies on a loop still being walked)."""
+        if self._reached is None:
+            self._reached = {}
+        return set(self._reach(term, {}, self._reached)[0])
+
+    def _reach(
+        self, x: str, walking: dict[str, int], done: dict[str, frozenset[str]]
+    ) -> tuple[frozenset[str], int]:
+        """(the paths x reaches, the shallowest depth of an atom still being walked that x
+        reached: when that atom is above x, x's paths are not final and are not kept)."""
+        found = done.get(x)
+        if found is not None:
+            return found, len(walking) + 1
+        t = self.tables
+        path = t.input_path.get(x)
+        if path is not None:
+            paths = frozenset((path,)) if self.truth(x) is None else frozenset()
+            done[x] = paths
+            return paths, len(walking) + 1
+        depth = len(walking)
+        walking[x] = depth
+        low = depth + 1
+        acc: set[str] = set()
+        c_fired, p_fired, truth = self.certain.fired, self.possible.fired, self.truth
+        for rid, premises in t.premises_for.get(x, ()):
+            if rid in c_fired or rid not in p_fired:
                 continue
-            seen.add(x)
-            path = t.input_path.get(x)
-            if path is not None:
-                if truth(x) is None:
-                    paths.add(path)
-                continue
-            # Only a rule that fires in some completion can make the conclusion turn on a
-            # fact: one that fires in none (a premise certainly false, e.g. a notice period
-            # that cannot apply on this route) names none of its unknown premises.
-            for rid, premises in t.premises_for.get(x, ()):
-                if rid in c_fired or rid not in p_fired:
+            for q in premises:
+                if q in walking:
+                    low = min(low, walking[q])
                     continue
-                stack.extend(q for q in premises if truth(q) is None)
-        return paths
+                if truth(q) is None:
+                    paths, reached = self._reach(q, walking, done)
+                    acc.update(paths)
+                    low = min(low, reached)
+        del walking[x]
+        result = frozenset(acc)
+        if low >= depth:  # no loop through an atom walked above x
+            done[x] = result
+        return result, low
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Conclusions the vocabulary allows at most once that hold twice or more in every

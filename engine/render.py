@@ -250,7 +250,19 @@ def _conclusion_words(w: Wording, conclusion: str) -> str:
         return f"Whether the disposition is: {_lower(_disposition_words(w, args[0]))}"
     if name == "readiness" and len(args) == 1:
         return w.words(args[0])
+    if name == "defect" and len(args) == 1:
+        return f"Whether this defect stands: {_lower(_unstop(w.words(args[0])))}"
+    if name == "deadline_applies" and len(args) == 1:
+        clause = w.get(f"deadline({args[0]})") or humanize(args[0])
+        clause = clause.replace("{days}", "the set number of days")
+        return f"Whether this deadline applies: {_lower(_unstop(clause))}"
     return _cap(humanize(conclusion))
+
+
+def conclusion_words(w: Wording, conclusion: str) -> str:
+    """A conclusion a decision leaves undetermined (``undetermined[].conclusion``), or an
+    output atom (``defect(D)``, ``deadline_applies(D)``, ...), in the pack's words."""
+    return _conclusion_words(w, conclusion)
 
 
 def _exception_name(w: Wording, exception: str) -> str:
@@ -372,6 +384,8 @@ def sections(d: Decision, w: Wording | None = None, *, verbose: bool = False) ->
     out += [s for s in (_requirements(d, w), _missing(d, w), _deadlines(d, w),
                         _exposure(d, w), _next_steps(d, w), _presumed(d, w, verbose),
                         _undetermined(d, w, verbose)) if s.blocks]
+    if d.determining_sets is not None:  # rulepath decide --ask
+        out.append(_determining(d, w))
     return out
 
 
@@ -575,6 +589,29 @@ def _undetermined(d: Decision, w: Wording, verbose: bool) -> Section:
         rows.append(Row(f"{words}: {_depends(paths, verbose)}.", "unknown",
                         ident=", ".join(u.conclusion for u in same)))
     return Section("Undetermined", [Block(rows)] if rows else [])
+
+
+def _determining(d: Decision, w: Wording) -> Section:
+    """``rulepath decide --ask``: for each undetermined conclusion, the smallest sets of facts
+    that determine it whatever their values."""
+    rows = []
+    for entry in d.determining_sets or ():
+        words = _unstop(_conclusion_words(w, entry.conclusion))
+        if entry.sets:
+            each = [f"{s[0]} alone" if len(s) == 1 else f"{' and '.join(s)} together"
+                    for s in entry.sets]
+            text = f"{words}: decided by {', or by '.join(each)}, whatever the answer."
+        elif entry.searched:
+            most = min(len(entry.searched), 3)
+            text = (f"{words}: no set of up to {most} of the facts it depends on decides it, "
+                    f"whatever their values ({', '.join(entry.searched)}).")
+        else:
+            text = f"{words}: it turns on no fact the case leaves unknown."
+        rows.append(Row(text, "unknown", note="" if entry.complete else "search cut short",
+                        ident=entry.conclusion))
+    if not rows:
+        rows.append(Row("Nothing is undetermined."))
+    return Section("What would decide it", [Block(rows)])
 
 
 def _conflicts(d: Decision, w: Wording) -> Section:

@@ -1,20 +1,49 @@
 """Solve one case on a grounded program: what holds in every completion of the unknown facts
-(cautious consequences) and what holds in some (brave consequences); or, as a quicker mode
-of the same program, whether the case is determined at all."""
+(cautious consequences) and what holds in some (brave consequences).
+
+Two ways to the same consequences:
+
+* :func:`solve` -- a cautious and a brave enumeration on the program every command shares,
+  each reading every shown atom (the explainer and the graph read them all);
+* :class:`OneSolve` -- the batch's: both in **one** brave enumeration on the program's
+  :data:`CONSEQUENCES` variant, with no Python work while clasp enumerates. The variant
+  projects the solve on what a decision reads (the declared outputs, every rule's firing,
+  every presumption, every input) and names the complement of each, ``rulepath_off(S)``
+  (``S`` the term shown for the atom): an atom is in some completion when it is a brave
+  consequence, in every completion when its complement is not. Clasp keeps the brave
+  consequences as the last model, which is read once, as raw symbol values
+  (:mod:`reader` maps them to prepared entries).
+
+A solve call costs about as much as a first model (clasp prepares the whole program), so
+the batch makes one a case; each further model of the enumeration costs a few microseconds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import clingo
+from clingo._internal import _ffi, _handle_error, _lib  # type: ignore[attr-defined]
 
 from .errors import RulepathError
-from .program import Program, solve_config
+from .program import Program, Variant, solve_config
 
 
 class InconsistentCase(RulepathError):
     """The stated facts contradict each other under the rule (no completion exists)."""
+
+
+class SolverTimeLimit(RulepathError):
+    """A case's solving took longer than the batch's time limit. Its error record's field is
+    null: no field of the case is at fault."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__("<case>", f"solver time limit ({seconds:g} s) exceeded")
+        self.field = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -59,31 +88,243 @@ def solve(program: Program, assumptions: list[int]) -> Consequences:
     return Consequences(certain, possible)
 
 
-def solve_determined(
-    program: Program,
-    assumptions: list[int],
-    read: Callable[[Sequence[clingo.Symbol]], Iterable[int]],
-) -> bool:
-    """One model, and whether it is the same in every completion of the unknown facts on what
-    a decision reads (``read/1`` of the output vocabulary). ``read`` gets the first model's
-    shown terms (the output vocabulary and ``read/1``; not the rule firings and inputs, which
-    it does not need) and gives back the literals of the ``read/1`` atoms true in it; a clause
-    then asks for a model that differs on one of them. None means this one solve decides the
-    case. The clause lasts for this solve call only."""
-    control, reads = program.control, program.read_literals
-    solve_config(control).enum_mode = "auto"
-    seen: list[bool] = []
+# --- the batch's consequences in one solve ---------------------------------------------------
 
-    def on_model(model: clingo.Model) -> bool:
-        if seen:
-            seen.append(True)
-            return False
-        seen.append(True)
-        true = set(read(model.symbols(terms=True)))
-        model.context.add_clause([-lit if lit in true else lit for lit in reads])
-        return True
+OFF = "rulepath_off"  # the complement of a projected atom: rulepath_off(S), S the term shown
+ON = "rulepath_on"  # an atom the decision reads only for the facts a conclusion depends on
+DETAIL = "rulepath_detail"  # assumed true: those atoms too are projected; false: they are not
+_PART = "rulepath_consequences"
 
-    control.solve(assumptions=assumptions, on_model=on_model)
-    if not seen:
-        raise inconsistent()
-    return len(seen) == 1
+
+def decisive_rules(program: Program) -> set[clingo.Symbol]:
+    """The rules whose firing a decision reports even when it reports no conclusion
+    undetermined: those of a declared output whose rules carry different cites (the cite
+    reported is the firing rule's), or that may hold once only (the rules that drew a
+    conflict)."""
+    outputs = program.outputs
+    out: set[clingo.Symbol] = set()
+    for head, decls in program.rules_by_head.items():
+        if head.type != clingo.SymbolType.Function:
+            continue
+        o = outputs.get(head.name)
+        if o is None or o.arity != len(head.arguments):
+            continue
+        single = o.cardinality != "any" and o.arity > 0
+        if single or len({program.cite(d.cite) for d in decls}) > 1:
+            out.update(d.id for d in decls)
+    return out
+
+
+def projected(program: Program) -> list[tuple[clingo.Symbol, clingo.Symbol, bool]]:
+    """(atom, the term shown for it, decisive) of every atom a decision reads: the declared
+    outputs (``holds(X)``, shown as ``X``), every rule's firing and presumption, and every
+    input (``holds(T)``, shown as ``in(T)``). Decisive: read by every decision (the outputs,
+    the presumptions, the :func:`decisive_rules`); the others are read only for the facts an
+    undetermined conclusion depends on."""
+    atoms = program.control.symbolic_atoms
+    out: list[tuple[clingo.Symbol, clingo.Symbol, bool]] = []
+    arity = {o.name: o.arity for o in program.outputs.values()}
+    for a in atoms.by_signature("holds", 1):
+        x = a.symbol.arguments[0]
+        if x.type == clingo.SymbolType.Function and arity.get(x.name) == len(x.arguments):
+            out.append((a.symbol, x, True))
+    for a in atoms.by_signature("inputterm", 1):
+        term = a.symbol.arguments[0]
+        held = clingo.Function("holds", [term])
+        if atoms[held] is not None:
+            out.append((held, clingo.Function("in", [term]), False))
+    out.extend((a.symbol, a.symbol, True) for a in atoms.by_signature("presumed", 1))
+    decisive = {clingo.Function("fired", [r]) for r in decisive_rules(program)}
+    out.extend((a.symbol, a.symbol, a.symbol in decisive) for a in atoms.by_signature("fired", 1))
+    return out
+
+
+def _extend(program: Program) -> None:
+    """Ground the projection and the complements (ground text: the atoms are named, never
+    read from a case) and leave the control enumerating brave consequences. A decisive atom
+    is projected itself, with its complement; any other only with ``rulepath_detail``
+    assumed, as ``rulepath_on(S)`` and ``rulepath_off(S)``: assumed false, they are all false
+    and cost the enumeration nothing."""
+    lines = [f"#program {_PART}.", f"#external {DETAIL}. [free]",
+             f"#show {OFF}/1.", f"#show {ON}/1."]
+    for atom, shown, decisive in projected(program):
+        off = f"{OFF}({shown})"
+        if decisive:
+            lines += [f"#project {atom}.", f"{off} :- not {atom}.", f"#project {off}."]
+        else:
+            on = f"{ON}({shown})"
+            lines += [f"{on} :- {atom}, {DETAIL}.", f"{off} :- not {atom}, {DETAIL}.",
+                      f"#project {on}.", f"#project {off}."]
+    control = program.control
+    control.add(_PART, [], "\n".join(lines))
+    control.ground([(_PART, [])])
+    config = solve_config(control)
+    config.models = "0"
+    config.enum_mode = "brave"
+    # Decisions in a static order: the enumeration is complete whatever the order, and with
+    # the inputs assumed little is left to choose, so scoring variables only costs time
+    # (some 15% of a solve, measured).
+    control.configuration.solver.heuristic = "none"  # type: ignore[union-attr]
+
+
+CONSEQUENCES = Variant("consequences", _extend, shows_inputs=False)
+
+# clingo's own cffi binding (clingo 5.8, pinned in pyproject.toml): the solve below calls its C
+# interface directly, as clingo.Control.solve does, without an event handler.
+
+_SHOWN = _lib.clingo_show_type_shown
+_SATISFIABLE = _lib.clingo_solve_result_satisfiable
+_INTERRUPTED = _lib.clingo_solve_result_interrupted
+_CLINGO_SOLVE = clingo.Control.solve  # the solve method as clingo defines it
+
+
+class OneSolve:
+    """The consequences of one program's :data:`CONSEQUENCES` variant, a case at a time: the
+    raw values of the shown symbols of the last model of one brave enumeration (see the
+    module's text), or None when the case is inconsistent.
+
+    Clingo's solve is called through its C interface with no event handler: clasp enumerates
+    without calling back into Python. ``time_limit`` (seconds, 0: none) bounds each solve: a
+    watchdog thread interrupts it (``clingo_control_interrupt`` is thread-safe; the GIL is
+    released while clingo solves) and :class:`SolverTimeLimit` is raised."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self._control = program.control
+        self._rep = self._control._rep
+        detail = self._control.symbolic_atoms[clingo.Function(DETAIL)]
+        assert detail is not None, "not a consequences variant"
+        self.detail = detail.literal
+        self._handle = _ffi.new("clingo_solve_handle_t**")
+        self._result = _ffi.new("clingo_solve_result_bitset_t*")
+        self._model = _ffi.new("clingo_model_t**")
+        self._size = _ffi.new("size_t*")
+
+    def shown(
+        self, assumptions: list[int], *, detail: bool = True, time_limit: float = 0.0
+    ) -> list[int] | None:
+        """The raw values of the shown symbols of the consequences of one case (None: it is
+        inconsistent); with ``detail`` false, of the decisive atoms only (see _extend)."""
+        assumptions = [*assumptions, self.detail if detail else -self.detail]
+        if clingo.Control.solve is not _CLINGO_SOLVE:  # a caller bounds clingo's solve itself
+            return self._through_python(assumptions)
+        if time_limit > 0:
+            return _WATCHDOG.bounded(self, assumptions, time_limit)
+        shown, interrupted = self._solve(assumptions)
+        if interrupted:  # Control.interrupt from elsewhere: no consequences were computed
+            raise RulepathError("<case>", "the solver was interrupted")
+        return shown
+
+    def _solve(self, assumptions: Sequence[int]) -> tuple[list[int] | None, bool]:
+        """(the shown symbols, or None when unsatisfiable; whether it was interrupted)."""
+        literals = _ffi.new("clingo_literal_t[]", assumptions)
+        _handle_error(
+            _lib.clingo_control_solve(
+                self._rep, 0, literals, len(assumptions), _ffi.NULL, _ffi.NULL, self._handle
+            )
+        )
+        handle = self._handle[0]
+        try:
+            _handle_error(_lib.clingo_solve_handle_get(handle, self._result))
+            result = self._result[0]
+            if result & _INTERRUPTED:
+                return None, True
+            if not result & _SATISFIABLE:
+                return None, False
+            _handle_error(_lib.clingo_solve_handle_last(handle, self._model))
+            model = self._model[0]
+            _handle_error(_lib.clingo_model_symbols_size(model, _SHOWN, self._size))
+            size = self._size[0]
+            symbols = _ffi.new("clingo_symbol_t[]", size)
+            _handle_error(_lib.clingo_model_symbols(model, _SHOWN, symbols, size))
+            return _ffi.unpack(symbols, size), False
+        finally:
+            _handle_error(_lib.clingo_solve_handle_close(handle))
+
+    def _through_python(self, assumptions: Sequence[int]) -> list[int] | None:
+        """The same solve through ``Control.solve``, for a caller that has wrapped it (to
+        bound its time, say)."""
+        last: list[list[int]] = []
+
+        def on_last(model: clingo.Model) -> None:
+            last.append([s._rep for s in model.symbols(shown=True)])
+
+        result = self._control.solve(assumptions=list(assumptions), on_last=on_last)
+        return last[-1] if result.satisfiable and last else None
+
+    def interrupt(self) -> None:
+        _lib.clingo_control_interrupt(self._rep)
+
+    def consume_interrupt(self) -> None:
+        """An interrupt that found no search running stops the control's next solve: spend it
+        on a solve that ends at once (contradictory assumptions), not on the next case's."""
+        literal = next((a.literal for a in self._control.symbolic_atoms), None)
+        self._solve([literal, -literal] if literal is not None else [])
+
+
+class _Watchdog:
+    """One thread a process, started with the first bounded solve: it interrupts the solve in
+    progress once its time is up."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        self.active: tuple[OneSolve, float, object] | None = None
+        self.fired: object | None = None
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.02)
+            with self.lock:
+                active = self.active
+                if active is not None and self.fired is not active[2] and (
+                    time.monotonic() >= active[1]
+                ):
+                    self.fired = active[2]
+                    active[0].interrupt()
+
+    def bounded(
+        self, solver: OneSolve, assumptions: Sequence[int], seconds: float
+    ) -> list[int] | None:
+        if self.thread is None or self.pid != os.getpid():  # threads do not survive a fork
+            self.lock = threading.Lock()
+            self.active = self.fired = None
+            self.pid = os.getpid()
+            self.thread = threading.Thread(target=self._watch, name="rulepath-time-limit",
+                                           daemon=True)
+            self.thread.start()
+        token = object()
+        self.active = (solver, time.monotonic() + seconds, token)
+        interrupted = False
+        try:
+            shown, interrupted = solver._solve(assumptions)
+        finally:
+            with self.lock:
+                self.active = None
+                fired = self.fired is token
+        if fired and not interrupted:
+            solver.consume_interrupt()  # it came after the search ended
+        if interrupted:
+            raise SolverTimeLimit(seconds)
+        return shown
+
+
+_WATCHDOG = _Watchdog()
+
+
+def one_solve(program: Program) -> OneSolve:
+    """The one-solve consequences of a program's :data:`CONSEQUENCES` variant (built once)."""
+    return program.derived("solve.one", OneSolve)
+
+
+__all__ = [
+    "CONSEQUENCES",
+    "Consequences",
+    "InconsistentCase",
+    "OneSolve",
+    "SolverTimeLimit",
+    "inconsistent",
+    "one_solve",
+    "solve",
+]

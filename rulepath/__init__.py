@@ -6,8 +6,8 @@
     ('joint_statement', False)
 
 A case is the path of a case file, a mapping holding the case as data, or a loaded
-:class:`rulepath.engine.casefile.Case`; :func:`decide`, :func:`explain` and :func:`graph` take
-any of them (docs/python-api.md).
+:class:`rulepath.engine.casefile.Case`; :func:`decide`, :func:`explain`, :func:`graph` and
+:func:`reasoning` take any of them (docs/python-api.md).
 
 Imports are lazy so that ``rulepath --help`` stays fast.
 """
@@ -21,12 +21,17 @@ if TYPE_CHECKING:
     from .engine.api import decide as decide
     from .engine.api import explain as explain
     from .engine.api import graph as graph
+    from .engine.batch import batch as batch
     from .engine.casefile import Case as Case
     from .engine.check import check as check
+    from .engine.check_order import OrderCheck as OrderCheck
+    from .engine.check_order import check_order as check_order
     from .engine.decision import Decision as Decision
     from .engine.diff import diff as diff
     from .engine.errors import CaseError as CaseError
     from .engine.errors import RulepathError as RulepathError
+    from .engine.reasoning import Reasoning as Reasoning
+    from .engine.reasoning import reasoning as reasoning
 
     __version__: str
 
@@ -35,13 +40,18 @@ __all__ = [
     "CaseError",
     "CaseInputError",
     "Decision",
+    "OrderCheck",
+    "Reasoning",
     "RulepathError",
     "__version__",
+    "batch",
     "check",
+    "check_order",
     "decide",
     "diff",
     "explain",
     "graph",
+    "reasoning",
 ]
 
 _FROM = {
@@ -49,12 +59,17 @@ _FROM = {
     "explain": "api",
     "graph": "api",
     "diff": "diff",
+    "batch": "batch",
     "CaseInputError": "api",
     "check": "check",
+    "check_order": "check_order",
+    "OrderCheck": "check_order",
     "Case": "casefile",
     "Decision": "decision",
     "CaseError": "errors",
     "RulepathError": "errors",
+    "reasoning": "reasoning",
+    "Reasoning": "reasoning",
 }
 
 

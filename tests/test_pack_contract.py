@@ -69,8 +69,9 @@ def test_the_shared_format_is_unchanged_for_the_first_pack() -> None:
                 "affidavit", "response_to_exception_motion"}
     common = {"format", "as_of", "rule", "caption", "court", "docket", "judge", "overlays",
               "rule_version", "expected"}
-    # the project's one extension section: the switchable readings (docs/formats.md)
-    extensions = {"readings"}
+    # the project's extension sections: the switchable readings, and a draft order to check
+    # (rulepath check-order; docs/formats.md)
+    extensions = {"readings", "order"}
     assert set(schema["properties"]) == sections | common | extensions
 
 
