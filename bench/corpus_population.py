@@ -4,7 +4,7 @@ Each line is a `rulepath/case-1` case made from one order of ``../shared/corpus/
 Cal. orders encoded as case files, most facts unknown): its conference, the responses in
 dispute and the joint-statement facts are drawn afresh, and its dates are shifted together.
 What the order leaves unknown mostly stays unknown: every line leaves 32-46 of the pack's
-input fields unknown, as the orders themselves do (34-44).
+input fields unknown, as the orders themselves do (35-46, mean 42).
 
     python -m bench.corpus_population --n 100000 --seed 1 --repeat rare -o rare.jsonl
     python -m bench.corpus_population --n 100000 --seed 1 --repeat often -o often.jsonl
@@ -12,16 +12,18 @@ input fields unknown, as the orders themselves do (34-44).
 ``--repeat rare``: every line is drawn afresh, so fact patterns seldom repeat (a
 pattern is what the engine's memo keys a decision by: the rule version and overlays, and the
 value, or unknown, of every input and deadline). ``--repeat often``: the lines are drawn from
-a small pool of such variants (``--pool``, 50 by default), each shifted by whole weeks, so
-that patterns repeat a lot.
+a small pool of such variants (``--pool``, 50 by default), each shifted by whole weeks
+within its version, so that patterns repeat a lot (a shift across a holiday may change a
+deadline's timeliness: a few more patterns than the pool).
 
 How a line is made (``vary``):
 
 * **dates**: every date of the order (``as_of``, filing, hearing, cutoffs, the joint
   statement's, the affidavit's, the response's) moves by the same number of days, chosen so
   that ``as_of`` stays in the rule version in force on the order's date (the order's own
-  ``rule_version`` is kept). The hearing stays as many days after the filing as in the order,
-  so ``motion.notice_days`` still agrees with the dates.
+  ``rule_version`` is kept). Where the order dates both the filing and the hearing, the notice
+  period is drawn again (around 251(a)'s 21 and 7 days), and ``motion.notice_days``, when
+  given, is the dates' difference; the hearing is never before the filing.
 * **the conference, the responses, the joint statement**: each field the order states gets a
   new value (a conference not held is not adequate and was by letter at most; what was served
   at filing is no more than what is served now; a joint statement not filed has no date and no
@@ -29,8 +31,8 @@ How a line is made (``vary``):
   before the hearing, and ``joint_statement.days_before_hearing`` (when the order gives it) is
   the dates' difference, or a fresh count where a date is unknown.
 * **known or unknown**: a few of those sections' input fields move between known and unknown
-  (``rare``: up to four stated that the order leaves open and up to two forgotten), within
-  32-46 unknown in all. Every other field keeps the order's value, and its being unknown.
+  (2-6 that the order leaves open are stated, 1-4 that it states are forgotten), within 32-46
+  unknown in all. Every other field keeps the order's value, and its being unknown.
 
 The count of unknown fields (``unknown_fields``) is over the inputs of ``input.lp``: the case
 fields whose values the solver takes as assumptions (52; dates and day counts enter through
@@ -59,7 +61,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 PACK = ROOT / "logic" / "edcal_lr251"
-UNKNOWN_MIN, UNKNOWN_MAX = 32, 46  # unknown input fields per line (the orders: 34-44)
+UNKNOWN_MIN, UNKNOWN_MAX = 32, 46  # unknown input fields per line (the orders: 35-46)
 LAST = date(2025, 12, 31)  # no shifted as_of later than this (or than the order's own)
 POOL = 50  # --repeat often: variants drawn from
 SOURCE = "_source"  # load_corpus: the order's file name (not a case field)
@@ -242,7 +244,7 @@ def _values(rng: random.Random, case: dict[str, Any]) -> dict[str, Callable[[], 
 
     def served_at_filing() -> str:  # no more than is served now
         now = (case.get("responses") or {}).get("served")
-        top = _RANK.get(now, len(SERVED) - 1)
+        top = _RANK.get(now, len(SERVED) - 1) if isinstance(now, str) else len(SERVED) - 1
         return SERVED[rng.randrange(top + 1)]
 
     def chance(p: float) -> Callable[[], bool]:

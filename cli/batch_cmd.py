@@ -25,7 +25,6 @@ import select
 import signal
 import stat
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,7 +37,6 @@ from rulepath.cli.status import BAD_INPUT, reports_input_errors, set_status, sil
 from rulepath.engine.errors import RulepathError, printable
 
 if TYPE_CHECKING:
-    import clingo
 
     from rulepath.engine.batch import ChunkResult, Item
 
@@ -47,6 +45,7 @@ CASE_SUFFIXES = (".yaml", ".yml", ".json")
 # a command killed by it (docs/exit-codes.md).
 STOP_STATUS: dict[int, int] = {signal.SIGINT.value: 130, signal.SIGTERM.value: 143}
 DEFAULT_TIME_LIMIT = 10  # seconds
+MEMO_SIZE = 65_536  # engine/batch.py's default (not imported: the engine loads late)
 # How an error record's line begins (engine/batch.py error_record: "format" first, no spaces).
 ERROR_LINE = b'{"format":"rulepath/error-1"'
 
@@ -142,8 +141,7 @@ _HOOKED = False
 def _in_worker() -> None:
     """After a fork during a batch, in the child (a worker): SIGINT (a terminal sends Ctrl-C to
     the whole process group) is left to the parent, which ends the workers; SIGTERM, by which
-    the pool ends them, ends a worker at once, without a traceback. The time limit's watchdog
-    starts afresh."""
+    the pool ends them, ends a worker at once, without a traceback."""
     if not _RUNNING:
         return
     try:
@@ -151,125 +149,6 @@ def _in_worker() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     except ValueError:
         pass
-    if _CLOCK is not None:
-        _CLOCK.forked()
-
-
-# --- the solver's time limit ----------------------------------------------------------------
-# Until engine/batch.py takes a time limit of its own (decide_stream(..., time_limit=...)), the
-# command bounds clingo's solve calls while it runs: a watchdog thread in each process
-# interrupts a solve (Control.interrupt is thread-safe, and clingo releases the GIL while it
-# solves) once the case's time is up. A case's solve calls are told apart by their
-# assumptions: the engine passes the same list to each solve of one case.
-
-
-class SolverTimeLimit(RulepathError):
-    """A case's solving took longer than the time limit; its error record's field is null
-    (no field of the case is at fault)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__("<case>", f"solver time limit ({seconds:g} s) exceeded")
-        self.field = None  # type: ignore[assignment]
-
-
-_ORIGINAL_SOLVE: Callable[..., Any] | None = None
-_CLOCK: _SolveClock | None = None
-
-
-def _bounded_solve(control: clingo.Control, *args: Any, **kwargs: Any) -> Any:
-    assert _ORIGINAL_SOLVE is not None
-    clock = _CLOCK
-    if clock is None or kwargs.get("async_") or kwargs.get("yield_"):
-        return _ORIGINAL_SOLVE(control, *args, **kwargs)
-    return clock.solve(_ORIGINAL_SOLVE, control, args, kwargs)
-
-
-class _SolveClock:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.poll = min(0.05, seconds / 4)
-        self.running = True
-        self.forked()
-
-    def forked(self) -> None:
-        """A new process: a new lock (the old one may have been held at the fork), and no
-        watchdog yet (threads do not survive a fork)."""
-        self.lock = threading.Lock()
-        self.thread: threading.Thread | None = None
-        self.active: tuple[Any, float, object] | None = None  # control, deadline, token
-        self.fired: object | None = None
-        self.case: object | None = None  # the current case's assumptions (kept alive)
-        self.deadline = 0.0
-
-    def _watch(self) -> None:
-        while self.running:
-            time.sleep(self.poll)
-            with self.lock:
-                active = self.active
-                if active is not None and self.fired is not active[2] and (
-                    time.monotonic() >= active[1]
-                ):
-                    self.fired = active[2]
-                    active[0].interrupt()
-
-    def solve(self, original: Callable[..., Any], control: clingo.Control,
-              args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._watch, name="rulepath-time-limit",
-                                           daemon=True)
-            self.thread.start()
-        key = kwargs.get("assumptions")
-        if key is None or key is not self.case:  # a new case: its own time
-            self.case = key
-            self.deadline = time.monotonic() + self.seconds
-        token = object()
-        self.active = (control, self.deadline, token)
-        result: Any = None
-        try:
-            result = original(control, *args, **kwargs)
-        finally:
-            with self.lock:
-                self.active = None
-                fired = self.fired is token
-            if fired and not (result is not None and result.interrupted):
-                _consume_interrupt(original, control)  # it came after the search ended
-        if fired and result.interrupted:
-            raise SolverTimeLimit(self.seconds)
-        return result
-
-
-def _consume_interrupt(original: Callable[..., Any], control: clingo.Control) -> None:
-    """An interrupt that found no search running stops the control's next solve: spend it on
-    a solve that ends at once (contradictory assumptions), not on the next case's."""
-    literal = next((atom.literal for atom in control.symbolic_atoms), None)
-    original(control, assumptions=[literal, -literal] if literal is not None else [])
-
-
-class _TimeLimit:
-    """The time limit in force while a batch runs (0: none)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def __enter__(self) -> None:
-        global _CLOCK, _ORIGINAL_SOLVE
-        if self.seconds <= 0:
-            return
-        import clingo
-
-        _ORIGINAL_SOLVE = clingo.Control.solve
-        _CLOCK = _SolveClock(self.seconds)
-        setattr(clingo.Control, "solve", _bounded_solve)  # noqa: B010
-
-    def __exit__(self, *_exc: object) -> None:
-        global _CLOCK
-        if _CLOCK is None:
-            return
-        import clingo
-
-        _CLOCK.running = False
-        _CLOCK = None
-        setattr(clingo.Control, "solve", _ORIGINAL_SOLVE)  # noqa: B010
 
 
 # --- the output ---------------------------------------------------------------------------
@@ -515,12 +394,16 @@ def _lines(prefix: bytes, stream: IO[bytes], name: str) -> Iterator[Item]:
               show_default=True, metavar="SECONDS",
               help="The most one case's solving may take; a case over it gets an error record "
               "and the batch goes on. 0: no limit.")
+@click.option("--memo", type=click.IntRange(min=0), default=MEMO_SIZE, show_default=True,
+              metavar="N", help="Decisions kept per worker by fact pattern (the program and "
+              "the value, or unknown, of every input), reused for a later case with the same "
+              "pattern; the output is the same with or without it. 0: no memo.")
 @click.option("--explain", is_flag=True, help="Add each decision's justification tree (slow).")
 @click.option("--no-defaults", is_flag=True, help="Do not fill unknown facts by presumptions.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=256, show_default=True,
               hidden=True, help="Cases handed to a worker at a time.")
 @reports_input_errors
-def batch(source: str, output: str, workers: int, time_limit: float, explain: bool,
+def batch(source: str, output: str, workers: int, time_limit: float, memo: int, explain: bool,
           no_defaults: bool, chunk_size: int) -> None:
     """Decide every case in IN: a JSON Lines file (one rulepath/case-1 object a line; - reads
     stdin) or a folder of case files (*.yaml, *.yml, *.json, in name order). A single case
@@ -549,7 +432,7 @@ def batch(source: str, output: str, workers: int, time_limit: float, explain: bo
         try:
             _Batch(source, output, workers, signals).run(
                 time_limit=time_limit, explain=explain, defaults=not no_defaults,
-                chunk_size=chunk_size)
+                chunk_size=chunk_size, memo=memo)
         finally:
             _RUNNING = False
 
@@ -557,16 +440,17 @@ def batch(source: str, output: str, workers: int, time_limit: float, explain: bo
 class _Batch:
     def __init__(self, source: str, output: str, workers: int, signals: _Signals) -> None:
         self.source, self.output, self.workers, self.signals = source, output, workers, signals
-        self.cases = self.errors = self.one = self.two = 0
+        self.cases = self.errors = self.one = self.two = self.hits = self.lookups = 0
         self.errors_seen = 0  # counted before a chunk is written: a closed pipe exits by them
         self.started = time.perf_counter()
         self.out: _Output | None = None
 
-    def run(self, *, time_limit: float, explain: bool, defaults: bool, chunk_size: int) -> None:
+    def run(self, *, time_limit: float, explain: bool, defaults: bool, chunk_size: int,
+            memo: int) -> None:
         try:
             items, total, chunk_size = self._open(chunk_size)
-            with _TimeLimit(time_limit):
-                self._decide(items, total, chunk_size, explain=explain, defaults=defaults)
+            self._decide(items, total, chunk_size, explain=explain, defaults=defaults,
+                         memo=memo, time_limit=time_limit)
             self._close()
         except _Stop as stop:
             self._stopped(stop.signum)
@@ -652,13 +536,14 @@ class _Batch:
     # deciding
 
     def _decide(self, items: Iterator[Item], total: int | None, chunk_size: int, *,
-                explain: bool, defaults: bool) -> None:
+                explain: bool, defaults: bool, memo: int, time_limit: float) -> None:
         from rulepath.engine.batch import decide_stream, quiet_gc
 
         assert self.out is not None
         out = self.out
         stream = decide_stream(items, workers=self.workers, chunk_size=chunk_size,
-                               defaults=defaults, explain=explain)
+                               defaults=defaults, explain=explain, memo=memo,
+                               time_limit=time_limit)
         progress = task = None
         with quiet_gc():  # this process only runs the batch
             try:
@@ -674,6 +559,8 @@ class _Batch:
                     self.errors += result.errors
                     self.one += result.one_solve
                     self.two += result.two_solves
+                    self.hits += result.memo_hits
+                    self.lookups += result.memo_lookups
                     if progress is not None and task is not None:
                         progress.update(task, completed=self.cases)
                     result = next(stream, None)
@@ -696,6 +583,9 @@ class _Batch:
         seconds = time.perf_counter() - self.started
         rate = self.cases / seconds if seconds > 0 else 0.0
         solved = f"; {self.one} by one solve, {self.two} by two" if self.one + self.two else ""
+        if self.lookups:
+            solved += (f"; memo {self.hits} of {self.lookups} "
+                       f"({100 * self.hits / self.lookups:.1f}%)")
         with contextlib.suppress(OSError):  # stderr is gone too
             click.echo(
                 f"rulepath batch: {stopped}{self.cases} cases, {self.cases - self.errors} "

@@ -10,6 +10,10 @@ program of each (version, overlays), read through the one reader and decoder.
   each atom's complement named) gives the cautious and the brave consequences in one brave
   enumeration, read once from its last model as raw symbol values; :class:`reader.Shown` maps
   those to the reader's sets with prepared tables, once per program.
+* **A case likely to leave nothing undetermined is solved on the reads variant first**
+  (projected on ``read/1``, what a decision reads when every completion agrees on it): one
+  cheaper solve tells whether it is determined and then gives its decision. Which cases are
+  likely is learnt as the batch goes (by how many facts a case leaves unknown).
 * **The case's facts are read by a compiled plan** per program (:class:`facts.FactPlan`).
 * **An exact memo** (:class:`Memo`): decisions by (program, assumption vector) -- everything
   the decision reads of a case besides its caption, its as-of date and its deadline dates,
@@ -37,6 +41,7 @@ from datetime import date
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 
 from .api import as_of_for
 from .casefile import Case, case_from_mapping
@@ -54,10 +59,10 @@ from .decode import (
 from .documents import MAX_DOCUMENT_BYTES
 from .errors import CaseError, RulepathError
 from .facts import FactPlan, plan_for
-from .pack import load_pack
+from .pack import Pack, Version, load_pack
 from .program import Program, program_for
-from .reader import Shown, shown_for
-from .solve import CONSEQUENCES, OneSolve, inconsistent, one_solve
+from .reader import ReadShown, Shown, read_shown_for, shown_for
+from .solve import CONSEQUENCES, READS, OneSolve, inconsistent, one_solve
 
 ERROR_FORMAT = "rulepath/error-1"
 MEMO_SIZE = 65_536  # the memo's default bound, in decisions (per process)
@@ -66,24 +71,85 @@ _SERIALS = itertools.count()  # compiled programs, numbered (unlike id(), never 
 
 
 class _Compiled:
-    """What the batch keeps of one program: its decoder tables, fact plan and solver."""
+    """What the batch keeps of a program's consequences variant: its decoder tables, fact plan,
+    solver and reading tables."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
         self.tables: DecodeTables = decode_tables(program)
         self.plan: FactPlan = plan_for(program)
         self.solver: OneSolve = one_solve(program)
-        self.unknowns = frozenset(program.unknown_literal.values())
         self.shown: Shown = shown_for(program)
         self.decisive = Decisive(self.shown, self.tables)
-        self.rule_json = _DUMPS(
-            {
-                "pack": program.pack.id,
-                "version": program.version.id,
-                "overlays": list(program.overlays),
-            }
-        )
+
+
+class _Reads:
+    """What the batch keeps of a program's reads variant (:data:`solve.READS`)."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.tables: DecodeTables = decode_tables(program)
+        self.plan: FactPlan = plan_for(program)
+        self.solver: OneSolve = one_solve(program)
+        self.shown: ReadShown = read_shown_for(program)
+
+
+class _Entry:
+    """One (pack, version, overlays): its two variants, each grounded when a case first needs
+    it, and what the memo and the templates know it by."""
+
+    def __init__(self, pack: Pack, version: Version, overlays: tuple[str, ...]) -> None:
+        self.pack, self.version, self.overlays = pack, version, overlays
         self.serial = next(_SERIALS)  # unique in the process (unlike id(), never reused)
+        self.rule_json = _DUMPS(
+            {"pack": pack.id, "version": version.id, "overlays": list(overlays)}
+        )
+        self._full: _Compiled | None = None
+        self._reads: _Reads | None = None
+        # the variant whose plan reads the case's facts (the first one grounded)
+        self.primary: _Compiled | _Reads | None = None
+        self._same: bool | None = None
+
+    def full(self) -> _Compiled:
+        if self._full is None:
+            program = program_for(self.pack, self.version, self.overlays, variant=CONSEQUENCES)
+            self._full = program.derived("batch.compiled", _Compiled)
+            self.primary = self.primary or self._full
+        return self._full
+
+    def reads(self) -> _Reads:
+        if self._reads is None:
+            program = program_for(self.pack, self.version, self.overlays, variant=READS)
+            self._reads = program.derived("batch.reads", _Reads)
+            self.primary = self.primary or self._reads
+        return self._reads
+
+    def assumptions(
+        self, other: _Compiled | _Reads, case: Case, deadlines: dict[str, Measured],
+        assumptions: list[int], defaults: bool,
+    ) -> list[int]:
+        """The primary plan's assumptions as the other variant's literals (the same, as the
+        variants ground the same files alike; read afresh should they differ)."""
+        assert self.primary is not None
+        if other is self.primary:
+            return assumptions
+        if self._same is None:
+            a, b = self.primary.program, other.program
+            self._same = (a.value_literal, a.unknown_literal, a.defaults_on_literal) == (
+                b.value_literal, b.unknown_literal, b.defaults_on_literal)
+        return assumptions if self._same else other.plan.assumptions(case, deadlines, defaults)
+
+
+def _unknown_facts(model: BaseModel) -> int:
+    """The facts a case leaves unknown (its fields that are null), as a cheap guess at whether
+    its decision leaves anything undetermined."""
+    n = 0
+    for value in model.__dict__.values():
+        if value is None:
+            n += 1
+        elif isinstance(value, BaseModel):
+            n += _unknown_facts(value)
+    return n
 
 
 # --- the memo ----------------------------------------------------------------------------------
@@ -137,8 +203,8 @@ class BatchDecider:
 
     ``memo``: the memo's bound in decisions (0: no memo); ``time_limit``: the most one case's
     solving may take, in seconds (0: no limit), over which :class:`solve.SolverTimeLimit` is
-    raised. Counters: ``one_solve`` and ``two_solves`` (cases decided by one solve, or two:
-    the decisive atoms first, then all), ``memo_hits`` and ``memo_lookups``."""
+    raised. Counters: ``one_solve`` and ``two_solves`` (cases decided by one solve, or by
+    two), ``memo_hits`` and ``memo_lookups``; ``solved``, their sum."""
 
     def __init__(
         self,
@@ -152,11 +218,12 @@ class BatchDecider:
         self.explain = explain
         self.time_limit = time_limit
         self.memo = Memo(memo) if memo > 0 else None
-        self._compiled: dict[tuple[str | None, date, str | None, tuple[str, ...]], _Compiled] = {}
+        self._entries: dict[tuple[str | None, date, str | None, tuple[str, ...]], _Entry] = {}
+        self._shared: dict[tuple[str, str, tuple[str, ...]], _Entry] = {}
         self.one_solve = 0  # cases decided by one solve
-        self.two_solves = 0  # cases that took two (the decisive atoms, then all)
-        # by fifths of the unknown inputs: [cases solved on the decisive atoms first, of them
-        # decided so]
+        self.two_solves = 0  # cases that took two (the reads variant, then the consequences)
+        # by quarters of the facts a case leaves unknown: [cases solved on the reads variant
+        # first, of them decided so]
         self._odds = [[0, 0] for _ in range(32)]
 
     @property
@@ -172,20 +239,22 @@ class BatchDecider:
     def memo_lookups(self) -> int:
         return self.memo.lookups if self.memo is not None else 0
 
-    def compiled(self, case: Case) -> _Compiled:
-        """The compiled program for a case's rule version and overlays."""
+    def entry(self, case: Case) -> _Entry:
+        """The programs for a case's rule version and overlays."""
         as_of = as_of_for(case)
         key = (case.pack, as_of, case.rule_version, case.overlays)
-        compiled = self._compiled.get(key)
-        if compiled is None:
+        entry = self._entries.get(key)
+        if entry is None:
             pack = load_pack(case.pack)
             version = pack.version_for(as_of, case.rule_version)
-            program = program_for(pack, version, case.overlays, variant=CONSEQUENCES)
-            compiled = program.derived("batch.compiled", _Compiled)
-            if len(self._compiled) >= 4096:
-                self._compiled.clear()
-            self._compiled[key] = compiled
-        return compiled
+            entry = self._shared.get((pack.id, version.id, case.overlays))
+            if entry is None:
+                entry = self._shared[(pack.id, version.id, case.overlays)] = _Entry(
+                    pack, version, case.overlays)
+            if len(self._entries) >= 4096:
+                self._entries.clear()
+            self._entries[key] = entry
+        return entry
 
     def decide(self, case: Case) -> dict[str, Any]:
         """The decision as ``decide(case, explain=...).to_dict(explanation=...)`` gives it."""
@@ -197,41 +266,44 @@ class BatchDecider:
 
     def decide_json(self, case: Case) -> bytes:
         """:meth:`decide` as one line of JSON: a template of the decision (from the memo, or
-        solved and decoded) with the case's caption, as-of date and deadline dates put in."""
+        solved and decoded) with the case's caption, as-of date and deadline dates put in.
+
+        A case likely to leave nothing undetermined (judged by how many facts it leaves
+        unknown, from the cases met so far) is solved first on the reads variant: one cheap
+        solve tells whether every completion agrees on what a decision reads, and then is
+        the decision. Any other case, or one that turns out to leave something undetermined,
+        is solved on the consequences variant (everything a decision reads)."""
         if self.explain:
             return _DUMPS(self.decide(case))
-        compiled = self.compiled(case)
-        plan = compiled.plan
-        deadlines = plan.measure(case)
-        assumptions = plan.assumptions(case, deadlines, self.defaults)
+        entry = self.entry(case)
+        odds = self._odds[min(_unknown_facts(case) // 4, len(self._odds) - 1)]
+        reads = odds[0] < 8 or 5 * odds[1] >= 2 * odds[0] or odds[0] % 64 == 0
+        first = entry.primary or (entry.reads() if reads else entry.full())
+        deadlines = first.plan.measure(case)
+        assumptions = first.plan.assumptions(case, deadlines, self.defaults)
         memo = self.memo
         if memo is None:
-            return _fill(self._solve(compiled, case, deadlines, assumptions), compiled, case,
-                         deadlines)
-        key = (compiled.serial, array("i", assumptions).tobytes())
+            solved = self._solve(entry, case, deadlines, assumptions, odds if reads else None)
+            return _fill(solved, entry, first.tables, case, deadlines)
+        key = (entry.serial, array("i", assumptions).tobytes())
         template = memo.get(key)
         if template is None:
-            template = self._solve(compiled, case, deadlines, assumptions)
+            template = self._solve(entry, case, deadlines, assumptions, odds if reads else None)
             memo.put(key, template)
-        return _fill(template, compiled, case, deadlines)
+        return _fill(template, entry, first.tables, case, deadlines)
 
     def _solve(
         self,
-        compiled: _Compiled,
+        entry: _Entry,
         case: Case,
         deadlines: dict[str, Measured],
         assumptions: list[int],
+        odds: list[int] | None,
     ) -> Template:
-        """The template of a case's decision. A case likely to leave no conclusion
-        undetermined (judged by how many of its inputs are unknown, from the cases met so far)
-        is solved first on the decisive atoms alone, a cheaper solve whose reading decides it
-        when it reports nothing undetermined; any other case (or one that does report
-        something undetermined after all) is solved with every atom a decision reads."""
-        unknown = min(len(compiled.unknowns.intersection(assumptions)) // 5, len(self._odds) - 1)
-        odds = self._odds[unknown]
-        if odds[0] < 16 or 3 * odds[1] >= odds[0] or odds[0] % 64 == 0:
+        """The template of a case's decision (with ``odds``: the reads variant first)."""
+        if odds is not None:
             odds[0] += 1
-            template = self._decisive(compiled, case, deadlines, assumptions)
+            template = self._determined(entry, case, deadlines, assumptions)
             if template is not None:
                 odds[1] += 1
                 self.one_solve += 1
@@ -239,45 +311,49 @@ class BatchDecider:
             self.two_solves += 1
         else:
             self.one_solve += 1
-        values = compiled.solver.shown(assumptions, time_limit=self.time_limit)
+        full = entry.full()
+        lits = entry.assumptions(full, case, deadlines, assumptions, self.defaults)
+        values = full.solver.shown(lits, time_limit=self.time_limit)
         if values is None:
             raise inconsistent()
-        shown = compiled.shown
-        certain, possible = shown.sides(values)
-        key = (compiled.serial, compiled.decisive.key(certain, possible))
+        certain, possible = full.shown.sides(values)
+        key = (entry.serial, b"c" + full.decisive.key(certain, possible))
         template = _TEMPLATES.get(key)
         if template is not None:
             return template
-        reading = shown.reading(certain, possible)
-        decision = decode_dict(compiled.tables, case, as_of_for(case), deadlines, reading)
+        reading = full.shown.reading(certain, possible)
+        decision = decode_dict(full.tables, case, as_of_for(case), deadlines, reading)
         template = _template(decision)
         if not decision["undetermined"]:  # it read nothing but what the key holds
             _keep(key, template)
         return template
 
-    def _decisive(
+    def _determined(
         self,
-        compiled: _Compiled,
+        entry: _Entry,
         case: Case,
         deadlines: dict[str, Measured],
         assumptions: list[int],
     ) -> Template | None:
-        """The template of a case's decision from the decisive atoms alone, or None when the
-        decision reports a conclusion undetermined (it then reads more)."""
-        values = compiled.solver.shown(assumptions, detail=False, time_limit=self.time_limit)
+        """The template of a case's decision from the reads variant, or None when some
+        completion differs on what a decision reads (or the decision reports a conflict,
+        whose rules the reads do not all give)."""
+        reads = entry.reads()
+        lits = entry.assumptions(reads, case, deadlines, assumptions, self.defaults)
+        values = reads.solver.shown(lits, time_limit=self.time_limit)
         if values is None:
             raise inconsistent()
-        shown = compiled.shown
-        certain, possible = shown.sides(values)
-        key = (compiled.serial, compiled.decisive.key(certain, possible))
+        held = reads.shown.determined(values)
+        if held is None:
+            return None
+        number = reads.shown.key.__getitem__
+        key = (entry.serial, b"r" + array("H", sorted(map(number, held))).tobytes())
         template = _TEMPLATES.get(key)
         if template is not None:
             return template
-        reading = shown.reading(certain, possible)
         try:
-            decision = decode_dict(
-                compiled.tables, case, as_of_for(case), deadlines, reading, partial=True
-            )
+            decision = decode_dict(reads.tables, case, as_of_for(case), deadlines,
+                                   reads.shown.reading(held))
         except NotDetermined:
             return None
         template = _template(decision)
@@ -327,7 +403,11 @@ def _template(decision: dict[str, Any]) -> Template:
 
 
 def _fill(
-    template: Template, compiled: _Compiled, case: Case, deadlines: dict[str, Measured]
+    template: Template,
+    entry: _Entry,
+    tables: DecodeTables,
+    case: Case,
+    deadlines: dict[str, Measured],
 ) -> bytes:
     """One case's decision from a template: the keys in the order decode_dict gives them."""
     body1, applied, body2, discretion, body3 = template
@@ -336,13 +416,13 @@ def _fill(
             _PREFIX,
             _DUMPS(case.caption),
             b',"rule":',
-            compiled.rule_json,
+            entry.rule_json,
             b',"as_of":',
             _DUMPS(as_of_for(case).isoformat()),
             b",",
             body1,
             b',"deadlines":',
-            _DUMPS(deadline_entries(compiled.tables, applied, deadlines)),
+            _DUMPS(deadline_entries(tables, applied, deadlines)),
             b",",
             body2,
             b',"discretion":',
@@ -509,7 +589,7 @@ class LineDecider:
         for i, item in enumerate(items):
             try:
                 case = self._load(item)
-                todo.append((decider.compiled(case).serial, i, case))
+                todo.append((decider.entry(case).serial, i, case))
             except Exception as error:  # every item gets its output line
                 out[i] = self._error(item, error)
                 result.errors += 1
@@ -724,7 +804,20 @@ class _Workers:
             return None
 
     def result(self) -> tuple[int, ChunkResult]:
-        number, result = self.results.get()
+        import queue
+
+        while True:
+            try:
+                number, result = self.results.get(timeout=0.5)
+                break
+            except queue.Empty:  # a worker ended from outside (killed) sends nothing more
+                for process in self.processes:
+                    if process.exitcode is not None:
+                        code = process.exitcode
+                        how = f"signal {-code}" if code < 0 else f"status {code}"
+                        raise RulepathError(
+                            "workers", f"worker process {process.pid} ended unexpectedly "
+                            f"({how}); the cases it held were not decided") from None
         if isinstance(result, BaseException):
             raise result
         return number, result

@@ -146,17 +146,14 @@ def decode_dict(
     as_of: date,
     deadlines: dict[str, Measured],
     r: Reading,
-    *,
-    partial: bool = False,
 ) -> dict[str, Any]:
     """:func:`decode` then ``to_dict(explanation=False)``. A determined reading (its two sides
-    one model) raises NotDetermined where decode would report an undetermined conclusion; so
-    does a ``partial`` one (of the decisive atoms only, see :class:`Decisive`)."""
+    one model) raises NotDetermined where decode would report an undetermined conclusion."""
     truth, rule_cite, text, determined = r.truth, r.cite, t.text, r.determined
     undetermined: list[dict[str, Any]] = []
 
     def note(term: str, label: str | None = None, *also: str) -> None:
-        if determined or partial:
+        if determined:
             raise NotDetermined(term)
         paths = r.depends_on(term)
         for other in also:

@@ -151,7 +151,6 @@ class Variant:
 
     name: str
     extend: Callable[[Program], None] = field(compare=False)
-    shows_inputs: bool = True  # the inputs that hold shown as in/1 (the explainer reads them)
 
 
 def build_program(
@@ -171,11 +170,8 @@ def build_program(
         control.load(str(path))
     if amendment is not None:
         control.add("base", [], amendment.text)
-    parts: list[tuple[str, list[clingo.Symbol]]] = [("base", [])]
-    if variant is None or variant.shows_inputs:
-        control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
-        parts.append(("explain", []))
-    control.ground(parts)
+    control.add("explain", [], "#show in(T) : holds(T), inputterm(T).")
+    control.ground([("base", []), ("explain", [])])
     solve_config(control).models = "0"
     program = Program(
         pack=pack,

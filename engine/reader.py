@@ -19,7 +19,7 @@ from typing import Any
 import clingo
 
 from .program import Program, RuleDecl
-from .solve import OFF, ON, Consequences, projected
+from .solve import OFF, Consequences, projected
 
 OUT, FIRED, IN, PRESUMED, READ = 0, 1, 2, 3, 4
 _KINDS = {"fired": FIRED, "in": IN, "presumed": PRESUMED, "read": READ}
@@ -155,13 +155,9 @@ class Shown:
         self.head: dict[int, str] = {}  # a firing -> the head it makes hold
         self.inputs: dict[int, str] = {}
         self.presumed: dict[int, str] = {}
-        # a decisive atom is read as the term shown for it, any other as rulepath_on(term)
-        self.on: dict[int, int] = {}  # rulepath_on(term) -> term
-        for _, shown, decisive in projected(program):
+        for _, shown, _ in projected(program):
             kind, key, name, args = entry_of(shown)
-            rep = shown._rep if decisive else clingo.Function(ON, [shown])._rep
-            if not decisive:
-                self.on[shown._rep] = rep
+            rep = shown._rep
             if kind == OUT:
                 self.out[rep] = (key, name, args)
                 self.out_key[rep] = key
@@ -173,11 +169,11 @@ class Shown:
                 self.inputs[rep] = key
             elif kind == PRESUMED:
                 self.presumed[rep] = key
-        # a complement -> the value the atom is read as
-        self.off = {}
-        for a in program.control.symbolic_atoms.by_signature(OFF, 1):
-            shown = a.symbol.arguments[0]._rep
-            self.off[a.symbol._rep] = self.on.get(shown, shown)
+        # a complement -> the atom's shown value
+        self.off = {
+            a.symbol._rep: a.symbol.arguments[0]._rep
+            for a in program.control.symbolic_atoms.by_signature(OFF, 1)
+        }
         self.off_values = frozenset(self.off)
         self.positive = frozenset((*self.out, *self.fired, *self.inputs, *self.presumed))
         self.out_values = frozenset(self.out)
@@ -216,6 +212,48 @@ class Shown:
             map(self.inputs.__getitem__, values & self.input_values),
         )
         return s
+
+
+class ReadShown:
+    """The reading of one program's :data:`solve.READS` variant, prepared once per program:
+    each ``read/1`` atom and its complement by raw value, and what it reads."""
+
+    def __init__(self, program: Program) -> None:
+        t = tables_for(program)
+        self.tables = t
+        self.reads: dict[int, Entry] = {}
+        self.key: dict[int, int] = {}  # read(X) -> a small number (for the template's key)
+        for i, a in enumerate(program.control.symbolic_atoms.by_signature("read", 1)):
+            _, key, _, _ = entry_of(a.symbol)
+            self.reads[a.symbol._rep] = _READS[key]
+            self.key[a.symbol._rep] = i
+        self.off = {
+            a.symbol._rep: a.symbol.arguments[0]._rep
+            for a in program.control.symbolic_atoms.by_signature(OFF, 1)
+        }
+        self.read_values = frozenset(self.reads)
+        self.off_values = frozenset(self.off)
+
+    def determined(self, shown: list[int]) -> set[int] | None:
+        """The ``read/1`` atoms that hold in every completion, when every completion agrees
+        on all of them; else None."""
+        values = set(shown)
+        possible = values & self.read_values
+        if not possible.isdisjoint(map(self.off.__getitem__, values & self.off_values)):
+            return None
+        return possible
+
+    def reading(self, reads: set[int]) -> Reading:
+        """The determined reading of those atoms: its two sides one model."""
+        s = Sets()
+        head = self.tables.rule_head
+        for v in reads:
+            s.add(self.reads[v], head)
+        return Reading(self.tables, s, s)
+
+
+def read_shown_for(program: Program) -> ReadShown:
+    return program.derived("reader.read_shown", ReadShown)
 
 
 def shown_for(program: Program) -> Shown:

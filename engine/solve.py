@@ -14,8 +14,11 @@ Two ways to the same consequences:
   consequences as the last model, which is read once, as raw symbol values
   (:mod:`reader` maps them to prepared entries).
 
-A solve call costs about as much as a first model (clasp prepares the whole program), so
-the batch makes one a case; each further model of the enumeration costs a few microseconds.
+A solve call costs about as much as a first model (clasp prepares the whole program and
+propagates the case's assumptions), so the batch makes as few as it can, most cases one;
+each further model of the enumeration costs some microseconds (more, the more atoms are
+projected). In the Python API of clingo every model calls back into Python, and reading a
+model symbol by symbol is a call into C each: the batch does neither.
 """
 
 from __future__ import annotations
@@ -91,8 +94,6 @@ def solve(program: Program, assumptions: list[int]) -> Consequences:
 # --- the batch's consequences in one solve ---------------------------------------------------
 
 OFF = "rulepath_off"  # the complement of a projected atom: rulepath_off(S), S the term shown
-ON = "rulepath_on"  # an atom the decision reads only for the facts a conclusion depends on
-DETAIL = "rulepath_detail"  # assumed true: those atoms too are projected; false: they are not
 _PART = "rulepath_consequences"
 
 
@@ -115,48 +116,48 @@ def decisive_rules(program: Program) -> set[clingo.Symbol]:
     return out
 
 
-def projected(program: Program) -> list[tuple[clingo.Symbol, clingo.Symbol, bool]]:
-    """(atom, the term shown for it, decisive) of every atom a decision reads: the declared
-    outputs (``holds(X)``, shown as ``X``), every rule's firing and presumption, and every
-    input (``holds(T)``, shown as ``in(T)``). Decisive: read by every decision (the outputs,
-    the presumptions, the :func:`decisive_rules`); the others are read only for the facts an
-    undetermined conclusion depends on."""
+def projected(program: Program) -> list[tuple[int, clingo.Symbol, bool]]:
+    """(literal, the term shown for it, decisive) of every atom a decision reads: the
+    declared outputs (``holds(X)``, shown as ``X``), every rule's firing and presumption, and
+    every input (``holds(T)``, shown as ``in(T)``). Decisive: read by every decision (the
+    outputs, the presumptions, the :func:`decisive_rules`); the others are read only for the
+    facts an undetermined conclusion depends on (see decode.Decisive). Read once per
+    program."""
+    return program.derived("solve.projected", _projected)
+
+
+def _projected(program: Program) -> list[tuple[int, clingo.Symbol, bool]]:
     atoms = program.control.symbolic_atoms
-    out: list[tuple[clingo.Symbol, clingo.Symbol, bool]] = []
+    out: list[tuple[int, clingo.Symbol, bool]] = []
     arity = {o.name: o.arity for o in program.outputs.values()}
+    inputs = {d.term for d in program.inputs}
     for a in atoms.by_signature("holds", 1):
         x = a.symbol.arguments[0]
-        if x.type == clingo.SymbolType.Function and arity.get(x.name) == len(x.arguments):
-            out.append((a.symbol, x, True))
-    for a in atoms.by_signature("inputterm", 1):
-        term = a.symbol.arguments[0]
-        held = clingo.Function("holds", [term])
-        if atoms[held] is not None:
-            out.append((held, clingo.Function("in", [term]), False))
-    out.extend((a.symbol, a.symbol, True) for a in atoms.by_signature("presumed", 1))
+        if x in inputs or x.match("defaults_on", 0):
+            out.append((a.literal, clingo.Function("in", [x]), False))
+        elif x.type == clingo.SymbolType.Function and arity.get(x.name) == len(x.arguments):
+            out.append((a.literal, x, True))
+    out.extend((a.literal, a.symbol, True) for a in atoms.by_signature("presumed", 1))
     decisive = {clingo.Function("fired", [r]) for r in decisive_rules(program)}
-    out.extend((a.symbol, a.symbol, a.symbol in decisive) for a in atoms.by_signature("fired", 1))
+    out.extend(
+        (a.literal, a.symbol, a.symbol in decisive) for a in atoms.by_signature("fired", 1)
+    )
     return out
 
 
 def _extend(program: Program) -> None:
-    """Ground the projection and the complements (ground text: the atoms are named, never
-    read from a case) and leave the control enumerating brave consequences. A decisive atom
-    is projected itself, with its complement; any other only with ``rulepath_detail``
-    assumed, as ``rulepath_on(S)`` and ``rulepath_off(S)``: assumed false, they are all false
-    and cost the enumeration nothing."""
-    lines = [f"#program {_PART}.", f"#external {DETAIL}. [free]",
-             f"#show {OFF}/1.", f"#show {ON}/1."]
-    for atom, shown, decisive in projected(program):
-        off = f"{OFF}({shown})"
-        if decisive:
-            lines += [f"#project {atom}.", f"{off} :- not {atom}.", f"#project {off}."]
-        else:
-            on = f"{ON}({shown})"
-            lines += [f"{on} :- {atom}, {DETAIL}.", f"{off} :- not {atom}, {DETAIL}.",
-                      f"#project {on}.", f"#project {off}."]
+    """Add the projection and the complements (through clingo's backend: the atoms are named
+    from the program's own symbols, never read from a case) and leave the control enumerating
+    brave consequences."""
     control = program.control
-    control.add(_PART, [], "\n".join(lines))
+    lits: list[int] = []
+    with control.backend() as backend:
+        for literal, shown, _ in projected(program):
+            off = backend.add_atom(clingo.Function(OFF, [shown]))
+            backend.add_rule([off], [-literal])
+            lits += (literal, off)
+        backend.add_project(lits)
+    control.add(_PART, [], f"#show {OFF}/1.")
     control.ground([(_PART, [])])
     config = solve_config(control)
     config.models = "0"
@@ -167,7 +168,31 @@ def _extend(program: Program) -> None:
     control.configuration.solver.heuristic = "none"  # type: ignore[union-attr]
 
 
-CONSEQUENCES = Variant("consequences", _extend, shows_inputs=False)
+CONSEQUENCES = Variant("consequences", _extend)
+
+
+def _extend_reads(program: Program) -> None:
+    """The projection on what a decision reads when it reports nothing undetermined
+    (``read/1`` of the output vocabulary, logic/core/output.lp), with each atom's complement:
+    one brave enumeration tells whether every completion agrees on it (no ``read/1`` atom is
+    shown with its complement), and then gives it."""
+    control = program.control
+    lits: list[int] = []
+    with control.backend() as backend:
+        for a in control.symbolic_atoms.by_signature("read", 1):
+            off = backend.add_atom(clingo.Function(OFF, [a.symbol]))
+            backend.add_rule([off], [-a.literal])
+            lits += (a.literal, off)
+        backend.add_project(lits)
+    control.add(_PART, [], f"#show read/1. #show {OFF}/1.")
+    control.ground([(_PART, [])])
+    config = solve_config(control)
+    config.models = "0"
+    config.enum_mode = "brave"
+    control.configuration.solver.heuristic = "none"  # type: ignore[union-attr]
+
+
+READS = Variant("reads", _extend_reads)
 
 # clingo's own cffi binding (clingo 5.8, pinned in pyproject.toml): the solve below calls its C
 # interface directly, as clingo.Control.solve does, without an event handler.
@@ -175,7 +200,6 @@ CONSEQUENCES = Variant("consequences", _extend, shows_inputs=False)
 _SHOWN = _lib.clingo_show_type_shown
 _SATISFIABLE = _lib.clingo_solve_result_satisfiable
 _INTERRUPTED = _lib.clingo_solve_result_interrupted
-_CLINGO_SOLVE = clingo.Control.solve  # the solve method as clingo defines it
 
 
 class OneSolve:
@@ -184,30 +208,22 @@ class OneSolve:
     module's text), or None when the case is inconsistent.
 
     Clingo's solve is called through its C interface with no event handler: clasp enumerates
-    without calling back into Python. ``time_limit`` (seconds, 0: none) bounds each solve: a
-    watchdog thread interrupts it (``clingo_control_interrupt`` is thread-safe; the GIL is
+    without calling back into Python. A ``time_limit`` (seconds, 0: none) bounds each solve:
+    a watchdog thread interrupts it (``clingo_control_interrupt`` is thread-safe; the GIL is
     released while clingo solves) and :class:`SolverTimeLimit` is raised."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
         self._control = program.control
         self._rep = self._control._rep
-        detail = self._control.symbolic_atoms[clingo.Function(DETAIL)]
-        assert detail is not None, "not a consequences variant"
-        self.detail = detail.literal
         self._handle = _ffi.new("clingo_solve_handle_t**")
         self._result = _ffi.new("clingo_solve_result_bitset_t*")
         self._model = _ffi.new("clingo_model_t**")
         self._size = _ffi.new("size_t*")
 
-    def shown(
-        self, assumptions: list[int], *, detail: bool = True, time_limit: float = 0.0
-    ) -> list[int] | None:
+    def shown(self, assumptions: Sequence[int], *, time_limit: float = 0.0) -> list[int] | None:
         """The raw values of the shown symbols of the consequences of one case (None: it is
-        inconsistent); with ``detail`` false, of the decisive atoms only (see _extend)."""
-        assumptions = [*assumptions, self.detail if detail else -self.detail]
-        if clingo.Control.solve is not _CLINGO_SOLVE:  # a caller bounds clingo's solve itself
-            return self._through_python(assumptions)
+        inconsistent)."""
         if time_limit > 0:
             return _WATCHDOG.bounded(self, assumptions, time_limit)
         shown, interrupted = self._solve(assumptions)
@@ -240,17 +256,6 @@ class OneSolve:
             return _ffi.unpack(symbols, size), False
         finally:
             _handle_error(_lib.clingo_solve_handle_close(handle))
-
-    def _through_python(self, assumptions: Sequence[int]) -> list[int] | None:
-        """The same solve through ``Control.solve``, for a caller that has wrapped it (to
-        bound its time, say)."""
-        last: list[list[int]] = []
-
-        def on_last(model: clingo.Model) -> None:
-            last.append([s._rep for s in model.symbols(shown=True)])
-
-        result = self._control.solve(assumptions=list(assumptions), on_last=on_last)
-        return last[-1] if result.satisfiable and last else None
 
     def interrupt(self) -> None:
         _lib.clingo_control_interrupt(self._rep)
@@ -320,6 +325,7 @@ def one_solve(program: Program) -> OneSolve:
 
 __all__ = [
     "CONSEQUENCES",
+    "READS",
     "Consequences",
     "InconsistentCase",
     "OneSolve",

@@ -71,9 +71,9 @@ def test_fact_plan_measures_and_assumes_every_input() -> None:
     decider = BatchDecider()
     for data in [*generate(200, seed=31), *generate(200, seed=32, unknown=0.3)]:
         case = case_from_mapping(data)
-        compiled = decider.compiled(case)
+        entry = decider.entry(case)
         shared = program_for_case(case)
-        for program in (compiled.program, shared):
+        for program in (entry.full().program, entry.reads().program, shared):
             plan = FactPlan(program)
             deadlines = plan.measure(case)
             assert deadlines == {d: measure(decl, case) for d, decl in program.deadlines.items()}
@@ -357,3 +357,61 @@ def test_rulepath_batch_yields_what_the_command_writes(tmp_path: Path) -> None:
         decide(case_from_mapping(c)).to_dict(explanation=False) for c in GOOD[1:3]
     ]
     assert "batch" in rulepath.__all__
+
+
+SLOW = {
+    "pack.toml": 'id = "slow-engine"\ntitle = "A case clingo cannot finish quickly"\ncourt = '
+                 '"none"\nmain = "main.lp"\ncase_schema = "case.toml"\n\n[[versions]]\nid = "1"\n'
+                 'in_force_from = "2020-01-01"\nfiles = []\n',
+    "case.toml": '[sections.x]\ndescription = "Everything."\n\n[fields."x.hard"]\ntype = "bool"'
+                 '\ndescription = "Whether the case is a pigeonhole problem."\n',
+    "main.lp": 'input(hard, "x.hard").\nrule(ok, ready, "T(1)").\nunless(ok, hard).\n'
+               "pigeon(1..14). hole(1..13).\n"
+               "1 { nest(P, H) : hole(H) } 1 :- pigeon(P), holds(hard).\n"
+               ":- nest(P, H), nest(Q, H), P < Q.\n",
+}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_engine_s_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 workers: int) -> None:
+    import time
+
+    from rulepath.engine.batch import decide_stream
+
+    pack = tmp_path / "packs" / "slow"
+    pack.mkdir(parents=True)
+    for name, text in SLOW.items():
+        (pack / name).write_text(text)
+    monkeypatch.setenv("RULEPATH_PACK_PATH", str(pack.parent))
+    items = [(i + 1, json.dumps({"format": "rulepath/case-1", "rule": "slow-engine",
+                                 "caption": f"case {i + 1}", "x": {"hard": hard}}).encode(), False)
+             for i, hard in enumerate([False, True, False, True, False])]
+    started = time.monotonic()
+    out = b"".join(r.lines for r in decide_stream(items, workers=workers, chunk_size=2,
+                                                   time_limit=0.3))
+    assert time.monotonic() - started < 30
+    records = [orjson.loads(line) for line in out.splitlines()]
+    for number in (2, 4):
+        assert records[number - 1] == {"format": "rulepath/error-1", "line": number,
+                                       "field": None,
+                                       "error": "solver time limit (0.3 s) exceeded"}
+    assert [r["case"] for r in records[::2]] == ["case 1", "case 3", "case 5"]
+
+
+def test_both_variants_decide_alike() -> None:
+    """A case is decided on the reads variant (when every completion agrees on what a decision
+    reads) or on the consequences variant: the same bytes either way."""
+    from rulepath.engine.batch import _TEMPLATES
+
+    cases = [case_from_mapping(c) for c in [*generate(60, seed=71), *generate(60, seed=72,
+                                                                                unknown=0.3)]]
+    outputs = []
+    for odds in ([1000, 1000], [1000, 0]):  # the reads variant first for every case, for none
+        _TEMPLATES.clear()
+        decider = BatchDecider(memo=0)
+        decider._odds = [list(odds) for _ in range(32)]
+        outputs.append([decider.decide_json(case) for case in cases])
+        assert decider.solved == len(cases)
+        assert (decider.two_solves > 0) == (odds[1] > 0)
+    assert outputs[0] == outputs[1]

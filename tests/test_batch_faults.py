@@ -16,10 +16,10 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import clingo
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -322,6 +322,34 @@ def test_sigterm_ends_workers_and_exits_143(tmp_path: Path) -> None:
     _stopped_cleanly(process.returncode, 143, err, bytes(out), workers)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_from_outside_ends_the_batch_with_one_message(tmp_path: Path) -> None:
+    """A worker killed by another process (the kernel's out-of-memory killer, say): the batch
+    does not wait for it for ever; it ends the other worker, says which one ended, exit 2."""
+    target = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [*command(), "batch", str(_big(tmp_path)), "-o", str(target), "--workers", "2",
+         "--chunk-size", "16"],
+        stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    try:
+        _until(lambda: target.exists() and b"\n" in target.read_bytes()[:1 << 16],
+               "the first output line")
+        workers = _children(process.pid)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    text = err.decode()
+    assert process.returncode == 2, text
+    assert "Traceback" not in text, text
+    assert f"worker process {workers[0]} ended unexpectedly (signal 9)" in text, text
+    assert all(_gone(pid) for pid in workers), workers
+    assert target.read_bytes().endswith(b"\n")
+
+
 def _in_pipe(fd: int) -> int:
     import array
     import fcntl
@@ -488,7 +516,6 @@ def test_a_case_over_the_time_limit_is_an_error_record_and_the_batch_goes_on(
     # the cases after one stopped are decided, on the same program (the interrupt spent)
     assert [r["case"] for r in (one, three, five)] == ["case 1", "case 3", "case 5"]
     assert "3 decided, 2 errors" in err
-    assert clingo.Control.solve is batch_cmd._ORIGINAL_SOLVE  # put back after the run
 
 
 def test_the_time_limit_is_checked() -> None:
@@ -501,20 +528,23 @@ def test_the_time_limit_is_checked() -> None:
 def test_an_interrupt_that_came_after_the_search_is_spent_on_nothing() -> None:
     """A solve that ends just as its time is up: the watchdog's interrupt finds no search, and
     clingo would stop the next solve with it (the next case's); it is spent at once instead."""
-    control = clingo.Control(["--warn=none"])
-    control.add("base", [], "a. { b }.")
-    control.ground([("base", [])])
-    control.interrupt()
-    assert control.solve().interrupted  # clingo's behaviour the command guards against
-    control.interrupt()
-    batch_cmd._consume_interrupt(clingo.Control.solve, control)
-    assert not control.solve().interrupted
+    from rulepath.engine.pack import default_pack_id, load_pack
+    from rulepath.engine.program import program_for
+    from rulepath.engine.solve import READS, one_solve
+
+    pack = load_pack(default_pack_id())
+    version = pack.version_for(date(2020, 1, 1), None)
+    solver = one_solve(program_for(pack, version, (), variant=READS))
+    solver.interrupt()
+    assert solver._solve([])[1]  # clingo's behaviour the engine guards against
+    solver.interrupt()
+    solver.consume_interrupt()
+    assert not solver._solve([])[1]
 
 
-def test_no_time_limit_leaves_clingo_alone(tmp_path: Path) -> None:
-    solve = clingo.Control.solve
+def test_no_time_limit_starts_no_watchdog(tmp_path: Path) -> None:
     code, out, _ = run("batch", str(jsonl(tmp_path, 3)), "--time-limit", "0")
-    assert code == 0 and len(records(out)) == 3 and clingo.Control.solve is solve
+    assert code == 0 and len(records(out)) == 3
 
 
 # --- workers -----------------------------------------------------------------------------------

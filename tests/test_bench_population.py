@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,12 +73,12 @@ def test_dates_move_together(tmp_path: Path) -> None:
     for line in _lines(200, "rare"):
         case = json.loads(line)
         source = sources[case["caption"].rsplit(" (", 1)[1].split(",")[0]]
-        shift = (cp.date.fromisoformat(case["as_of"]) - source["as_of"]).days
+        shift = (date.fromisoformat(case["as_of"]) - source["as_of"]).days
         for section, name in (("motion", "filed_on"), ("schedule", "discovery_cutoff"),
                               ("schedule", "motion_cutoff"), ("affidavit", "filed_on")):
             was = (source.get(section) or {}).get(name)
-            if isinstance(was, cp.date):
-                now = cp.date.fromisoformat(case[section][name])
+            if isinstance(was, date):
+                now = date.fromisoformat(case[section][name])
                 assert (now - was).days == shift, (case["caption"], section, name)
 
 

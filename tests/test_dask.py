@@ -34,7 +34,7 @@ def client() -> Iterator[Any]:
 
     try:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None, timeout=20)
+                               dashboard_address=None)
     except Exception:  # no worker processes here: one thread (never two on one engine)
         cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                dashboard_address=None)
