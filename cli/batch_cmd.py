@@ -392,8 +392,9 @@ def _lines(prefix: bytes, stream: IO[bytes], name: str) -> Iterator[Item]:
               "it arrives (so that its decision is written at once).")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT,
               show_default=True, metavar="SECONDS",
-              help="The most one case's solving may take; a case over it gets an error record "
-              "and the batch goes on. 0: no limit.")
+              help="The most each solve of a case may take (a case takes one solve, or two "
+              "when the first leaves something undetermined); a case over it gets an error "
+              "record and the batch goes on. 0: no limit.")
 @click.option("--memo", type=click.IntRange(min=0), default=MEMO_SIZE, show_default=True,
               metavar="N", help="Decisions kept per worker by fact pattern (the program and "
               "the value, or unknown, of every input), reused for a later case with the same "

@@ -20,9 +20,10 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from rulepath.engine.casefile import Case
     from rulepath.engine.pack import Pack
     from rulepath.engine.program import Program
@@ -151,6 +152,8 @@ def _bash(ctx: click.Context) -> bool:
 def _items(
     candidates: Iterable[tuple[str, str | None]], incomplete: str, escape: bool = False
 ) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem  # only when completing: not at start
+
     seen: set[str] = set()
     items = []
     for value, help_text in candidates:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .amendment import Amendment, load_amendment, validated
 from .casefile import Case, case_from_mapping, load_case
 from .decision import Decision
 from .decode import decode
@@ -23,10 +22,13 @@ from .pack import load_pack
 from .program import Program, program_for
 from .solve import Consequences, solve
 
+if TYPE_CHECKING:  # the amendment machinery is imported only when an amendment is given
+    from .amendment import Amendment
+
 # What every entry point takes as a case.
 CaseInput: TypeAlias = Case | str | os.PathLike[str] | Mapping[str, Any]
 # An amendment as given: the path of its .lp file, or one already validated.
-AmendInput: TypeAlias = Amendment | str | os.PathLike[str] | None
+AmendInput: TypeAlias = "Amendment | str | os.PathLike[str] | None"
 ACCEPTS = (
     "a case file path (str or os.PathLike), a mapping holding the case (as a case file's "
     "YAML or JSON would), or a rulepath Case"
@@ -64,6 +66,8 @@ def program_for_case(case: Case, amend: AmendInput = None) -> Program:
     program = program_for(pack, version, tuple(case.overlays))
     if amend is None:
         return program
+    from .amendment import Amendment, load_amendment, validated
+
     if isinstance(amend, Amendment):  # validated against this program, perhaps not
         amendment = validated(program, amend.path, amend.text)
     else:

@@ -20,9 +20,13 @@ program of each (version, overlays), read through the one reader and decoder.
   which are the case's own and put into a template of the rest. Bounded (``memo`` entries,
   kept from a pattern's second sighting on); with it or without, the bytes written are the
   same (a test).
-* **A decision that reports no conclusion undetermined is assembled from a template** kept
-  per program and what such a decision reads (the outputs, presumptions and firings whose
-  cite it reports, certain and possible: :class:`decode.Decisive`), bounded.
+* **A decision of the consequences variant is assembled from sections** kept per program,
+  each by what it reads (the outputs and the firings whose cite it reports, certain and
+  possible, read of the solve's raw values: :class:`decode.Decisive`), bounded: the body,
+  the court's options and cures, the rest. A case decoded afresh only when one of its
+  sections is new; only its presumptions and the facts its undetermined conclusions depend
+  on are read per case (:class:`reader.RawReading`, a search over atom numbers). A decision
+  of the reads variant comes from a template kept by what it reads, bounded.
 * Batches go in chunks to worker processes, at most a few chunks in flight: memory stays
   constant (see :func:`decide_stream`).
 """
@@ -34,11 +38,11 @@ import itertools
 import re
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel
@@ -48,13 +52,19 @@ from .casefile import Case, case_from_mapping
 from .deadlines import Measured
 from .decision import FORMAT_ID
 from .decode import (
+    DISCRETION,
+    PARTS,
+    REST,
     Decisive,
     DecodeTables,
     NotDetermined,
+    Notes,
     date_discretion,
     deadline_entries,
     decode_dict,
     decode_tables,
+    note_section,
+    undetermined_json,
 )
 from .documents import MAX_DOCUMENT_BYTES
 from .errors import CaseError, RulepathError
@@ -140,6 +150,13 @@ class _Entry:
         return assumptions if self._same else other.plan.assumptions(case, deadlines, defaults)
 
 
+def _reads_first(odds: list[int]) -> bool:
+    """Whether to solve a case on the reads variant first, by the odds of its like (see
+    :meth:`BatchDecider.decide_json`): while they are few, while two in five or more were
+    decided so, and every 64th case."""
+    return odds[0] < 8 or 5 * odds[1] >= 2 * odds[0] or odds[0] % 64 == 0
+
+
 def _unknown_facts(model: BaseModel) -> int:
     """The facts a case leaves unknown (its fields that are null), as a cheap guess at whether
     its decision leaves anything undetermined."""
@@ -222,8 +239,8 @@ class BatchDecider:
         self._shared: dict[tuple[str, str, tuple[str, ...]], _Entry] = {}
         self.one_solve = 0  # cases decided by one solve
         self.two_solves = 0  # cases that took two (the reads variant, then the consequences)
-        # by quarters of the facts a case leaves unknown: [cases solved on the reads variant
-        # first, of them decided so]
+        # by quarters of the inputs a case leaves unknown (FactPlan.unknowns): [cases solved
+        # on the reads variant first, of them decided so]
         self._odds = [[0, 0] for _ in range(32)]
 
     @property
@@ -268,7 +285,7 @@ class BatchDecider:
         """:meth:`decide` as one line of JSON: a template of the decision (from the memo, or
         solved and decoded) with the case's caption, as-of date and deadline dates put in.
 
-        A case likely to leave nothing undetermined (judged by how many facts it leaves
+        A case likely to leave nothing undetermined (judged by how many inputs it leaves
         unknown, from the cases met so far) is solved first on the reads variant: one cheap
         solve tells whether every completion agrees on what a decision reads, and then is
         the decision. Any other case, or one that turns out to leave something undetermined,
@@ -276,11 +293,14 @@ class BatchDecider:
         if self.explain:
             return _DUMPS(self.decide(case))
         entry = self.entry(case)
-        odds = self._odds[min(_unknown_facts(case) // 4, len(self._odds) - 1)]
-        reads = odds[0] < 8 or 5 * odds[1] >= 2 * odds[0] or odds[0] % 64 == 0
-        first = entry.primary or (entry.reads() if reads else entry.full())
+        first = entry.primary
+        if first is None:  # the program's first case: the odds by its fields left null
+            odds = self._odds[min(_unknown_facts(case) // 4, len(self._odds) - 1)]
+            first = entry.reads() if _reads_first(odds) else entry.full()
         deadlines = first.plan.measure(case)
         assumptions = first.plan.assumptions(case, deadlines, self.defaults)
+        odds = self._odds[min(first.plan.unknowns(assumptions) // 4, len(self._odds) - 1)]
+        reads = _reads_first(odds)
         memo = self.memo
         if memo is None:
             solved = self._solve(entry, case, deadlines, assumptions, odds if reads else None)
@@ -313,20 +333,50 @@ class BatchDecider:
             self.one_solve += 1
         full = entry.full()
         lits = entry.assumptions(full, case, deadlines, assumptions, self.defaults)
-        values = full.solver.shown(lits, time_limit=self.time_limit)
-        if values is None:
+        listed = full.solver.shown(lits, time_limit=self.time_limit)
+        if listed is None:
             raise inconsistent()
-        certain, possible = full.shown.sides(values)
-        key = (entry.serial, b"c" + full.decisive.key(certain, possible))
-        template = _TEMPLATES.get(key)
-        if template is not None:
-            return template
-        reading = full.shown.reading(certain, possible)
-        decision = decode_dict(full.tables, case, as_of_for(case), deadlines, reading)
-        template = _template(decision)
-        if not decision["undetermined"]:  # it read nothing but what the key holds
-            _keep(key, template)
-        return template
+        shown, decisive = full.shown, full.decisive
+        values = set(listed)
+        if not shown.raw:
+            return _template(decode_dict(full.tables, case, as_of_for(case), deadlines,
+                                         shown.reading(*shown.sides_of(values))))
+        serial = entry.serial
+        keys = decisive.keys(values)
+        parts = [_PARTS.get((serial, i, keys[i])) for i in range(PARTS)]
+        discretion = _DISCRETIONS.get((serial, keys[DISCRETION]))
+        rest = _RESTS.get((serial, keys[REST]))
+        if discretion is None or rest is None or any(part is None for part in parts):
+            notes: Notes = []
+            reading = shown.decoding(values)
+            decision = decode_dict(full.tables, case, as_of_for(case), deadlines, reading, notes,
+                                   reading.raw)
+            sections = _sections(decision, notes)
+            if sections is not None:
+                body_parts, discretion, rest = sections
+                for i, kept in enumerate(body_parts):
+                    _keep_section(_PARTS, (serial, i, keys[i]), kept)
+                _keep_section(_DISCRETIONS, (serial, keys[DISCRETION]), discretion)
+                _keep_section(_RESTS, (serial, keys[REST]), rest)
+            return _template(decision)
+        options, discretion_notes = discretion
+        applied, body2, conflicts = rest
+        body: list[bytes] = []
+        notes = []
+        for part in parts:
+            assert part is not None
+            body.append(part[0])
+            notes += part[1]
+        notes += discretion_notes
+        body.append(b'"assumed":' + decisive.assumed(values))
+        found = undetermined_json(shown.raw_reading(values), notes) if notes else b"[]"
+        return (
+            b",".join(body),
+            applied,
+            body2,
+            options,
+            b"".join((b'"undetermined":', found, b',"conflicts":', conflicts)),
+        )
 
     def _determined(
         self,
@@ -367,6 +417,12 @@ def _keep(key: tuple[int, bytes], template: Template) -> None:
     _TEMPLATES[key] = template
 
 
+def _keep_section(kept: dict[_K, _S], key: _K, section: _S) -> None:
+    if len(kept) >= _SECTIONS_MAX:
+        del kept[next(iter(kept))]  # the oldest
+    kept[key] = section
+
+
 _DUMPS: Callable[[Any], bytes] = orjson.dumps
 _LOADS: Callable[[bytes], Any] = orjson.loads
 _PREFIX = _DUMPS({"format": FORMAT_ID})[:-1] + b',"case":'
@@ -386,10 +442,40 @@ _BODY3 = ("undetermined", "conflicts")
 # the deadlines, the deadlines that apply, the body up to the court's discretion, its options
 # and cures (undated), the rest.
 Template = tuple[bytes, list[str], bytes, dict[str, list[dict[str, Any]]], bytes]
-# Decisions that report no conclusion undetermined by (program, what they read): bounded, the
-# oldest goes first.
+# Decisions of the reads variant (which report no conclusion undetermined) by (program, what
+# they read): bounded, the oldest goes first.
 _TEMPLATES: dict[tuple[int, bytes], Template] = {}
 _TEMPLATES_MAX = 4096
+# The body up to the presumptions (``assumed``), in the parts decode.Decisive keeps apart.
+_BODY_PARTS = (
+    ("governs", "route", "ready_for_hearing"),
+    ("defects", "requirements"),
+    ("exceptions",),
+    ("sanctions",),
+)
+# A decision of the consequences variant is kept in sections (see decode.Decisive), each by
+# (program, what it reads: decode.Decisive.keys); with them but for the case's own (as a
+# template), its presumptions and the facts its undetermined conclusions depend on:
+# each part of the body up to the presumptions as JSON and what it notes undetermined;
+Body = tuple[bytes, Notes]
+# the court's options and cures (undated) and what they note undetermined;
+Discretion = tuple[dict[str, list[dict[str, Any]]], Notes]
+# the deadlines that apply, the body from the deadlines to the court's discretion as JSON,
+# the conflicts as JSON.
+Rest = tuple[list[str], bytes, bytes]
+_S = TypeVar("_S", Body, Discretion, Rest)
+_K = TypeVar("_K", tuple[int, Hashable], tuple[int, int, Hashable])
+# Each bounded, the oldest goes first.
+_PARTS: dict[tuple[int, int, Hashable], Body] = {}
+_DISCRETIONS: dict[tuple[int, Hashable], Discretion] = {}
+_RESTS: dict[tuple[int, Hashable], Rest] = {}
+_SECTIONS_MAX = 4096
+
+
+def forget_decoded() -> None:
+    """Drop every kept template and section (the tests' way to decode afresh)."""
+    for kept in (_TEMPLATES, _PARTS, _DISCRETIONS, _RESTS):
+        kept.clear()
 
 
 def _template(decision: dict[str, Any]) -> Template:
@@ -399,6 +485,32 @@ def _template(decision: dict[str, Any]) -> Template:
         _DUMPS({k: decision[k] for k in _BODY2})[1:-1],
         decision["discretion"],
         _DUMPS({k: decision[k] for k in _BODY3})[1:-1],
+    )
+
+
+def _sections(
+    decision: dict[str, Any], notes: Notes
+) -> tuple[list[Body], Discretion, Rest] | None:
+    """A decoded decision in sections (decode's :data:`decode._SECTIONS`), each with what it
+    notes undetermined (decode_dict notes them section by section, in order); None when a
+    note belongs to no section."""
+    noted: list[Notes] = [[] for _ in range(DISCRETION + 1)]
+    for note in notes:
+        section = note_section(note[0])
+        if section is None:
+            return None
+        noted[section].append(note)
+    return (
+        [
+            (_DUMPS({k: decision[k] for k in keys})[1:-1], noted[i])
+            for i, keys in enumerate(_BODY_PARTS)
+        ],
+        (decision["discretion"], noted[DISCRETION]),
+        (
+            [d["id"] for d in decision["deadlines"]],
+            _DUMPS({k: decision[k] for k in _BODY2})[1:-1],
+            _DUMPS(decision["conflicts"]),
+        ),
     )
 
 

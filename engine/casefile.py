@@ -11,9 +11,9 @@ Every fact is optional and `None` means *unknown*, which is not the same as `Fal
 consistency of the facts with each other: there is no legal logic here.
 """
 
-from __future__ import annotations
-
-import difflib
+# No ``from __future__ import annotations``: pydantic would compile every field's annotation
+# back from its string at each start (~40 of them, a few ms); only the names imported for
+# type checking alone are written as strings.
 import re
 import sys
 from collections.abc import Callable
@@ -121,7 +121,10 @@ def _section(model: type[BaseModel]) -> BeforeValidator:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use, not at class creation: a pack's case model builds its validator
+    # once, its sections' and the shared blocks' with it, and no model a run does not
+    # validate with (the shared bases, each section alone) is built at all.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Expected(_Model):
@@ -393,6 +396,8 @@ def _finding_about(pack_id: str) -> Any:
     from its programs on the first finding, so that a case without one builds none)."""
 
     def about(cls: type[BaseModel], value: str) -> str:
+        import difflib
+
         from .order_spec import finding_ids, ids_in_words
 
         ids = finding_ids(pack_id)
@@ -406,7 +411,7 @@ def _finding_about(pack_id: str) -> Any:
     return field_validator("about")(about)
 
 
-def _order_model(pack_id: str, spec: OrderSpec | None) -> type[Order]:
+def _order_model(pack_id: str, spec: "OrderSpec | None") -> type[Order]:
     """The order block of a pack's cases: the shared keys, with the pack's directive and
     sanction kinds (always ``other`` too) and its finding ids."""
     from .order_spec import OTHER
@@ -440,7 +445,7 @@ def _order_model(pack_id: str, spec: OrderSpec | None) -> type[Order]:
 
 
 def build_case_model(
-    pack_id: str, schema: CaseSchema, order: OrderSpec | None = None
+    pack_id: str, schema: CaseSchema, order: "OrderSpec | None" = None
 ) -> type[Case]:
     """The case model of a pack: the shared fields, then the pack's sections (each a model
     whose fields are the declared ones), with its implied fields and cross-field checks, and
@@ -501,9 +506,14 @@ def build_case_model(
 
 
 def _section_field(model: type[BaseModel], schema: CaseSchema, path: str) -> Any:
+    def empty() -> BaseModel:
+        """The section absent: every fact unknown. The same instance as ``model()`` gives,
+        without building the section's own validator (the case's validator holds it)."""
+        return model.model_construct()
+
     return (
         Annotated[model, _section(model)],
-        Field(default_factory=model, description=schema.sections.get(path) or None),
+        Field(default_factory=empty, description=schema.sections.get(path) or None),
     )
 
 
@@ -559,6 +569,8 @@ def _case_error(top: type[BaseModel], error: ErrorDetails, source: str | None) -
     elif kind == "missing":
         problem = "required field is missing"
     elif kind == "extra_forbidden":
+        import difflib  # only for the words of an error
+
         model = _model_at(top, loc[:-1])
         names = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)

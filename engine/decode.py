@@ -8,16 +8,18 @@ go through :func:`decode_dict`.
 
 from __future__ import annotations
 
-from array import array
+from collections.abc import Hashable
 from datetime import date
 from typing import Any
+
+import orjson
 
 from .casefile import Case
 from .deadlines import Measured
 from .decision import FORMAT_ID, Decision, iso
 from .facts import CaseFacts
 from .program import Program
-from .reader import Reading, Shown, Tables, tables_for
+from .reader import RawReading, Reading, Shown, Tables, tables_for
 from .solve import Consequences, decisive_rules
 
 
@@ -88,56 +90,192 @@ _CERTAIN = frozenset(
 )
 
 
+# The outputs whose cite a decision reports (the cite of the rule that concluded it).
+_CITED = frozenset(
+    {"req", "excused", "exception", "sanction", "next_step", "readiness", "option", "cure"}
+)
+# The sections of a decision kept apart (see Decisive), by the outputs each reports: the body
+# up to the presumptions in four parts, each with what it notes undetermined (governs, route
+# and readiness for hearing; the defects and requirements; the exceptions; the sanctions);
+# the court's options and cures and what they note undetermined; the rest (the deadlines
+# that apply, the disposition, the next steps, the readiness; the conflicts, which read every
+# output held at most once).
+_SECTIONS = (
+    frozenset({"governs", "route", "ready_for_hearing"}),
+    frozenset({"req", "met", "excused"}),
+    frozenset({"exception", "exception_fails"}),
+    frozenset({"sanction"}),
+    frozenset({"option", "cure"}),
+    frozenset({"deadline_applies", "recommended", "consistent", "next_step", "readiness"}),
+)
+PARTS = 4  # the body's parts: sections 0 to 3
+REQUIREMENTS, DISCRETION, REST = 1, 4, 5
+
+
+def note_section(label: str) -> int | None:
+    """The section whose part of :func:`decode_dict` notes a conclusion undetermined, by its
+    label (None: none of them)."""
+    if label in ("governs", "ready_for_hearing") or label.startswith("route("):
+        return 0
+    if label.startswith("requirement "):
+        return REQUIREMENTS
+    if label.startswith("exception("):
+        return 2
+    if label.startswith("sanction("):
+        return 3
+    if label.startswith(("option(", "cure(")):
+        return DISCRETION
+    return None
+
+
 class Decisive:
-    """What :func:`decode_dict` reads of a one-solve reading (:class:`reader.Shown`) when the
-    decision reports no conclusion undetermined: the outputs it reports (a requirement's
-    ``met`` only where the requirement applies in every completion), the presumptions, and
-    the firings whose cite it reports (a conclusion whose rules carry different cites) or
-    that drew a conflict. Two such decisions of one program whose readings agree on these are
-    the same but for the case's caption and dates (the batch keeps one template for them)."""
+    """What :func:`decode_dict` reads of a one-solve reading (:class:`reader.Shown`), split in
+    two: the *fragment* (every part of a decision but the presumptions relied on and the facts
+    its undetermined conclusions depend on), which the batch keeps, and the rest, read afresh
+    for each case. It reads the shown raw values as they are (when :attr:`reader.Shown.raw`:
+    an atom holds in some completion when it is shown, in every one when its complement is
+    not).
+
+    The fragment reads the outputs it reports (a requirement's ``met`` only where the
+    requirement applies in every completion) and the firings whose cite it reports (of a
+    conclusion whose cite is reported, :data:`_CITED`, and whose rules carry different
+    cites) or that drew a conflict: ``both`` atoms,
+    read in every completion and in some, and ``certain`` ones, read in every completion
+    only. It is kept in sections (:data:`_SECTIONS`), each by what it reads: :meth:`keys` is
+    what the values say of each section's atoms (``read[section]``), so two decisions of one
+    program with one key for a section have that section alike. What a section notes
+    undetermined is kept with it (:data:`Notes`): the facts each depends on are walked for
+    each case (:class:`reader.RawReading`); the presumptions (``assumed``) are put in by
+    :meth:`assumed`, of a JSON item prepared per presumption."""
 
     def __init__(self, shown: Shown, t: DecodeTables) -> None:
         reader = t.reader
         single = {name for name, _ in reader.single}
         by_key = {key: rep for rep, (key, _, _) in shown.out.items()}
-        both = [rep for rep, (_, name, _) in shown.out.items() if name in _BOTH]
-        both += shown.presumed
-        certain = [rep for rep, (_, name, _) in shown.out.items() if name in _CERTAIN]
+        off = shown.complement
+        self.complement = off.__getitem__
+        # per section: the atoms read in every completion and in some, and those read in
+        # every completion only (the conflicts, of the rest, read the outputs held at most
+        # once and the firings of their rules, wherever those are reported)
+        both: list[list[int]] = [[] for _ in _SECTIONS]
+        certain: list[list[int]] = [[] for _ in _SECTIONS]
+        for rep, (_, name, _) in shown.out.items():
+            kind = both if name in _BOTH else certain if name in _CERTAIN else None
+            if kind is None:
+                continue
+            for i, names in enumerate(_SECTIONS):
+                if name in names:
+                    kind[i].append(rep)
+            if name in single:  # the conflicts read it in every completion
+                certain[REST].append(rep)
         decisive = {str(r) for r in decisive_rules(reader.program)}
         for rep, rid in shown.fired.items():
             head = reader.rule_head.get(rid)
             if head is None or rid not in decisive:
                 continue
-            if head not in reader.one_cite:
-                both.append(rep)
-            elif head.partition("(")[0] in single:
-                certain.append(rep)
-        self.both = frozenset(both)
-        self.certain = frozenset(certain)
-        index = {rep: i for i, rep in enumerate((*both, *certain))}
-        self.index = index.__getitem__
-        # (req(Q), met(Q)) of every requirement: met is read where req holds in every completion
+            name = head.partition("(")[0]
+            if name in single:  # the conflicts read it in every completion
+                certain[REST].append(rep)
+        # the key's atoms: in both, each atom and its complement (whether it holds in every
+        # completion and in some); in certain, the complement (whether it holds in every one)
+        self.read = [
+            frozenset((*b, *(off.get(rep, 0) for rep in (*b, *c))))
+            for b, c in zip(both, certain, strict=True)
+        ]
+        # per section, the conclusions whose cite it reports whose rules carry different
+        # cites: the rules concluding each, in order, as (firing, its complement, cite); the
+        # key reads the cite reported (see reader.Reading.cite)
+        fired_rep = {rid: rep for rep, rid in shown.fired.items()}
+        self.cited: list[list[tuple[tuple[int, int, str], ...]]] = [[] for _ in _SECTIONS]
+        for head, rules in reader.rules_for.items():
+            name = head.partition("(")[0]
+            if head in reader.one_cite or name not in _CITED:
+                continue
+            pairs = tuple(
+                (fired_rep[rid], off.get(fired_rep[rid], 0), rcite)
+                for rid, rcite in rules
+                if rid in fired_rep
+            )
+            for i, names in enumerate(_SECTIONS):
+                if name in names:
+                    self.cited[i].append((*pairs, (0, 0, rules[0][1])))
+        # (req(Q), its complement, met(Q), its complement) of every requirement: met is read
+        # where req holds in every completion (by the requirements)
         self.met = [
-            (by_key[req], by_key[met], i)
-            for i, (_, req, met, *_) in enumerate(t.requirements)
+            (by_key[req], off.get(by_key[req], 0), by_key[met], off.get(by_key[met], 0))
+            for _, req, met, *_ in t.requirements
             if req in by_key and met in by_key
         ]
-
-    def key(self, certain: set[int], possible: set[int]) -> bytes:
-        index = self.index
-        met = bytearray()
-        for req, m, i in self.met:
-            if req in certain:
-                met += bytes((i, 2 * (m in certain) + (m in possible)))
-        return b"".join(
-            (
-                array("H", sorted(map(index, certain & (self.both | self.certain)))).tobytes(),
-                b"\xff\xff",
-                array("H", sorted(map(index, possible & self.both))).tobytes(),
-                b"\xff\xff",
-                met,
-            )
+        # each presumption the decision may report: (its rank in the order reported, its
+        # item as JSON when relied on in some completion only, in every one)
+        self.presumed = frozenset(shown.presumed)
+        ranks = {d: i for i, d in enumerate(sorted(shown.presumed.values()))}
+        self.assumed_items: dict[int, tuple[int, tuple[bytes, bytes]]] = {}
+        for rep, d in shown.presumed.items():
+            decl = t.assumed.get(d)
+            if decl is not None:
+                did, dcite, fact = decl
+                no, yes = (
+                    orjson.dumps({"id": did, "cite": dcite, "fact": fact,
+                                  "in_every_completion": every})
+                    for every in (False, True)
+                )
+                self.assumed_items[rep] = (ranks[d], (no, yes))
+        # what assumed reads: each reported presumption and its complement; and its JSON by
+        # what it read of a solve's values (bounded, cleared when full)
+        self.assumed_read = frozenset(
+            (*self.assumed_items, *(off.get(rep, 0) for rep in self.assumed_items))
         )
+        self._assumed: dict[frozenset[int], bytes] = {}
+
+    def keys(self, values: set[int]) -> list[Hashable]:
+        """The key of each section (:data:`_SECTIONS`): what it reads of one solve's shown
+        raw values."""
+        out: list[Hashable] = []
+        for read, cited in zip(self.read, self.cited, strict=True):
+            found = read & values  # a frozenset (of the left operand's type)
+            out.append((found, _cites(cited, values)) if cited else found)
+        out[REQUIREMENTS] = (
+            out[REQUIREMENTS],
+            tuple([
+                (m in values) + (m in values and m_off not in values)
+                for req, req_off, m, m_off in self.met
+                if req in values and req_off not in values
+            ]),
+        )
+        return out
+
+    def assumed(self, values: set[int]) -> bytes:
+        """The decision's ``assumed`` as JSON: the presumptions relied on in some completion,
+        in the order :func:`decode_dict` reports them (kept by what it reads of the values:
+        each reported presumption and its complement)."""
+        key = self.assumed_read & values  # a frozenset
+        kept = self._assumed.get(key)
+        if kept is not None:
+            return kept
+        items, off = self.assumed_items, self.complement
+        found = sorted(
+            (items[rep][0], items[rep][1][off(rep) not in values])
+            for rep in key
+            if rep in items
+        )
+        if len(self._assumed) >= 4096:
+            self._assumed.clear()
+        kept = self._assumed[key] = b"[" + b",".join([item for _, item in found]) + b"]"
+        return kept
+
+
+def _cites(cited: list[tuple[tuple[int, int, str], ...]], values: set[int]) -> tuple[str, ...]:
+    """The cite reported of each conclusion of :attr:`Decisive.cited` (its rules ending in
+    (0, 0, the first rule's cite)): of the first rule that fires in every completion, else in
+    some, else the first."""
+    out = []
+    for rules in cited:
+        found = next((c for rep, off, c in rules if rep in values and off not in values), None)
+        if found is None:
+            found = next(c for rep, _, c in rules if rep in values or rep == 0)
+        out.append(found)
+    return tuple(out)
 
 
 def decode_dict(
@@ -146,19 +284,21 @@ def decode_dict(
     as_of: date,
     deadlines: dict[str, Measured],
     r: Reading,
+    notes: Notes | None = None,
+    raw: RawReading | None = None,
 ) -> dict[str, Any]:
     """:func:`decode` then ``to_dict(explanation=False)``. A determined reading (its two sides
-    one model) raises NotDetermined where decode would report an undetermined conclusion."""
+    one model) raises NotDetermined where decode would report an undetermined conclusion.
+    ``notes``, when given, receives what the decision reports undetermined (see
+    :func:`undetermined`); ``raw``, the same solve's raw values, walks the facts those
+    depend on (the same facts, found faster)."""
     truth, rule_cite, text, determined = r.truth, r.cite, t.text, r.determined
-    undetermined: list[dict[str, Any]] = []
+    noted: Notes = [] if notes is None else notes
 
     def note(term: str, label: str | None = None, *also: str) -> None:
         if determined:
             raise NotDetermined(term)
-        paths = r.depends_on(term)
-        for other in also:
-            paths |= r.depends_on(other)
-        undetermined.append({"conclusion": label or term, "depends_on": sorted(paths)})
+        noted.append((label or term, (term, *also)))
 
     conflicts = r.conflicts()
     if conflicts and determined:
@@ -308,9 +448,39 @@ def decode_dict(
         "next_steps": steps,
         "readiness": readiness,
         "discretion": discretion,
-        "undetermined": undetermined,
+        "undetermined": undetermined(r if raw is None else raw, noted),
         "conflicts": conflicts,
     }
+
+
+# What a decision reports undetermined, in order: (the conclusion as reported, the terms whose
+# unknown facts it depends on).
+Notes = list[tuple[str, tuple[str, ...]]]
+
+
+def undetermined(r: Reading | RawReading, notes: Notes) -> list[dict[str, Any]]:
+    """The decision's ``undetermined``: each noted conclusion with the unknown facts its terms
+    depend on."""
+    out = []
+    for label, terms in notes:
+        if isinstance(r, RawReading):
+            out.append({"conclusion": label, "depends_on": r.walk.paths_of(r.bits(terms))})
+            continue
+        paths = r.depends_on(terms[0])
+        for other in terms[1:]:
+            paths |= r.depends_on(other)
+        out.append({"conclusion": label, "depends_on": sorted(paths)})
+    return out
+
+
+def undetermined_json(raw: RawReading, notes: Notes) -> bytes:
+    """:func:`undetermined` of a one-solve reading, as JSON (as ``orjson.dumps`` gives it)."""
+    walk = raw.walk
+    return b"[" + b",".join([
+        b"".join((b'{"conclusion":', orjson.dumps(label), b',"depends_on":',
+                  walk.json_of(raw.bits(terms)), b"}"))
+        for label, terms in notes
+    ]) + b"]"
 
 
 def date_discretion(

@@ -59,6 +59,11 @@ _FIELDKINDS = {
 }
 
 
+# A field of a parent object: (name, kind, its inputs, the declared members (a member field),
+# its assumptions by value).
+_Field = tuple[str, int, list[tuple[Any, Lits]], frozenset[str], dict[Any, tuple[int, ...]]]
+
+
 class FactPlan:
     """A case's facts read by a plan compiled once per program: the assumptions, with the
     fields grouped under their parent (each parent read once per case) and the literals of
@@ -71,28 +76,22 @@ class FactPlan:
                 declared.setdefault(d.path, set()).add(str(d.value))
         # parent path -> (field, kind) -> [(value, literals)]
         parents: dict[tuple[str, ...], dict[tuple[str, int], list[tuple[Any, Lits]]]] = {}
-        # the assumptions of each measured deadline, by its timeliness (None: unknown)
-        self.timely: list[tuple[str, dict[bool | None, tuple[int, ...]]]] = []
+        # the assumptions of each measured deadline, by its status (met: timely, missed: not,
+        # unknown: unknown; as Measured.timely reads it)
+        self.timely: list[tuple[str, dict[str, tuple[int, ...]]]] = []
         for d in program.inputs:
             if d.kind == "timely":
                 yes, no, unknown = _lits(program, d.term)
-                self.timely.append((str(d.value), {True: yes, False: no, None: (unknown,)}))
+                self.timely.append(
+                    (str(d.value), {"met": yes, "missed": no, "unknown": (unknown,)})
+                )
                 continue
             *parent, name = d.path.split(".")
             fields = parents.setdefault(tuple(parent), {})
             entries = fields.setdefault((name, _FIELDKINDS[d.kind]), [])
             entries.append((d.value, _lits(program, d.term)))
         # parent path -> [(field, kind, inputs, declared members, assumptions by value)]
-        self.parents: list[
-            tuple[
-                tuple[str, ...],
-                list[
-                    tuple[
-                        str, int, list[tuple[Any, Lits]], frozenset[str], dict[Any, tuple[int, ...]]
-                    ]
-                ],
-            ]
-        ] = [
+        self.parents: list[tuple[tuple[str, ...], list[_Field]]] = [
             (
                 parent,
                 [
@@ -110,6 +109,10 @@ class FactPlan:
         ]
         on = program.defaults_on_literal
         self.defaults_lit = {True: on, False: -on}
+        # the literal assumed of each input (and deadline) left unknown: counted by unknowns()
+        self.unknown_lits = frozenset(
+            program.unknown_literal[d.term] for d in program.inputs
+        )
         self.serial = next(_SERIALS)
         # each deadline: where its dates are, and how its due date is counted
         self.deadlines: list[
@@ -173,11 +176,15 @@ class FactPlan:
             out[did] = m
         return out
 
+    def unknowns(self, assumptions: list[int]) -> int:
+        """The inputs (and deadlines) that the assumptions leave unknown."""
+        return len(self.unknown_lits.intersection(assumptions))
+
     def assumptions(self, case: Case, deadlines: dict[str, Measured], defaults: bool) -> list[int]:
         out: list[int] = []
         extend = out.extend
-        for did, by_value in self.timely:
-            extend(by_value[deadlines[did].timely])
+        for did, by_status in self.timely:
+            extend(by_status[deadlines[did].status])
         for parent_path, fields in self.parents:
             parent: Any = resolve_parts(case, parent_path) if parent_path else case
             values = parent.__dict__ if isinstance(parent, BaseModel) else {}

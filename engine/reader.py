@@ -13,10 +13,11 @@ It works on plain strings read once per program (:class:`Tables`) and per model
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import clingo
+import orjson
 
 from .program import Program, RuleDecl
 from .solve import OFF, Consequences, projected
@@ -181,28 +182,80 @@ class Shown:
         self.head_values = frozenset(self.head)
         self.input_values = frozenset(self.inputs)
         self.presumed_values = frozenset(self.presumed)
+        # shown atoms without a complement (none, as the variant is built): certain when shown;
+        # and whether no atom has two (then certain is what lacks a shown complement)
+        self.uncomplemented = self.positive - frozenset(self.off.values())
+        self.one_complement = len(set(self.off.values())) == len(self.off)
+        # Then (every shown atom has one complement, as the variant is built) an atom holds
+        # in every completion when its complement is not shown, in some when it is shown:
+        # the raw values of a solve are read as they are (:class:`RawReading`), by the
+        # (atom, complement) pairs of each rule's firing and of what makes each atom hold
+        # (its output or input atom, the firings of the rules concluding it).
+        self.raw = self.one_complement and not self.uncomplemented
+        self.complement = {atom: off for off, atom in self.off.items()}
+        pair = self.complement.get
+        self.rule_pair: dict[str, tuple[int, int]] = {
+            rid: (rep, pair(rep, 0)) for rep, rid in self.fired.items()
+        }
+        holds: dict[str, list[tuple[int, int]]] = {}
+        for table in (self.out_key, self.head, self.inputs):
+            for rep, key in table.items():
+                holds.setdefault(key, []).append((rep, pair(rep, 0)))
+        self.holds_pairs = {key: tuple(pairs) for key, pairs in holds.items()}
+
     def sides(self, shown: list[int]) -> tuple[set[int], set[int]]:
         """(certain, possible) of one solve's shown raw values: an atom is possible when it is
-        shown, certain when its complement is not."""
-        values = set(shown)
+        shown, certain when its complement is not. (The enumeration shows each atom or its
+        complement, so the atoms whose complement is missing are few: they are read from the
+        complements not shown rather than by discarding the many shown.)"""
+        return self.sides_of(set(shown))
+
+    def sides_of(self, values: set[int]) -> tuple[set[int], set[int]]:
+        """:meth:`sides` of the shown raw values as a set."""
         possible = values & self.positive
-        return possible.difference(map(self.off.__getitem__, values & self.off_values)), possible
+        off = self.off.__getitem__
+        if not self.one_complement:
+            return possible.difference(map(off, values & self.off_values)), possible
+        certain = possible.intersection(map(off, self.off_values - values))
+        if self.uncomplemented:
+            certain |= possible & self.uncomplemented
+        return certain, possible
 
     def reading(self, certain: set[int], possible: set[int]) -> Reading:
         return Reading(self.tables, self._sets(certain), self._sets(possible))
 
+    def decoding(self, values: set[int]) -> RawSides:
+        """The reading :func:`decode.decode_dict` reads of one solve's shown raw values (only
+        when :attr:`raw`): its sides' outputs, firings and presumptions, the truth of a term
+        and the facts a conclusion depends on read of the values as they are."""
+        comp = self.complement.get
+        out_p = values & self.out_values
+        fired_p = values & self.fired_values
+        presumed_p = values & self.presumed_values
+        sides = []
+        for out, fired, presumed in (
+            ({v for v in out_p if comp(v, 0) not in values},
+             {v for v in fired_p if comp(v, 0) not in values},
+             {v for v in presumed_p if comp(v, 0) not in values}),
+            (out_p, fired_p, presumed_p),
+        ):
+            s = Sets()
+            _group_outputs(s.names, self.out, out)
+            s.out = set(map(self.out_key.__getitem__, out))
+            s.fired = set(map(self.fired.__getitem__, fired))
+            s.presumed = set(map(self.presumed.__getitem__, presumed))
+            sides.append(s)
+        return RawSides(self.tables, sides[0], sides[1], RawReading(self, values))
+
+    def raw_reading(self, values: set[int]) -> RawReading:
+        """What :meth:`Reading.depends_on` walks, read of the shown raw values as they are
+        (only when :attr:`raw`)."""
+        return RawReading(self, values)
+
     def _sets(self, values: set[int]) -> Sets:
         s = Sets()
-        out = self.out
-        names = s.names
         outs = values & self.out_values
-        for v in outs:
-            _, name, args = out[v]
-            group = names.get(name)
-            if group is None:
-                names[name] = [args]
-            else:
-                group.append(args)
+        _group_outputs(s.names, self.out, outs)
         s.out = set(map(self.out_key.__getitem__, outs))
         fired = values & self.fired_values
         s.fired = set(map(self.fired.__getitem__, fired))
@@ -346,43 +399,16 @@ class Reading:
         the reading's other conclusions (unless it lies on a loop still being walked)."""
         if self._reached is None:
             self._reached = {}
-        return set(self._reach(term, {}, self._reached)[0])
+        c_holds, p_holds = self.certain.holds, self.possible.holds
+        c_fired, p_fired = self.certain.fired, self.possible.fired
 
-    def _reach(
-        self, x: str, walking: dict[str, int], done: dict[str, frozenset[str]]
-    ) -> tuple[frozenset[str], int]:
-        """(the paths x reaches, the shallowest depth of an atom still being walked that x
-        reached: when that atom is above x, x's paths are not final and are not kept)."""
-        found = done.get(x)
-        if found is not None:
-            return found, len(walking) + 1
-        t = self.tables
-        path = t.input_path.get(x)
-        if path is not None:
-            paths = frozenset((path,)) if self.truth(x) is None else frozenset()
-            done[x] = paths
-            return paths, len(walking) + 1
-        depth = len(walking)
-        walking[x] = depth
-        low = depth + 1
-        acc: set[str] = set()
-        c_fired, p_fired, truth = self.certain.fired, self.possible.fired, self.truth
-        for rid, premises in t.premises_for.get(x, ()):
-            if rid in c_fired or rid not in p_fired:
-                continue
-            for q in premises:
-                if q in walking:
-                    low = min(low, walking[q])
-                    continue
-                if truth(q) is None:
-                    paths, reached = self._reach(q, walking, done)
-                    acc.update(paths)
-                    low = min(low, reached)
-        del walking[x]
-        result = frozenset(acc)
-        if low >= depth:  # no loop through an atom walked above x
-            done[x] = result
-        return result, low
+        def doubtful(x: str) -> bool:
+            return x not in c_holds and x in p_holds
+
+        def wavers(rule: str) -> bool:
+            return rule not in c_fired and rule in p_fired
+
+        return set(_reach(self.tables, term, {}, self._reached, doubtful, wavers)[0])
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Conclusions the vocabulary allows at most once that hold twice or more in every
@@ -409,5 +435,330 @@ class Reading:
         return out
 
 
+def _group_outputs(names: dict[str, list[tuple[str, ...]]], table: Any,
+                   values: Iterable[int]) -> None:
+    """Add the arguments of the output atoms among ``values`` to ``names``, by name."""
+    for v in values:
+        _, name, args = table[v]
+        group = names.get(name)
+        if group is None:
+            names[name] = [args]
+        else:
+            group.append(args)
+
+
 def _three(certain: bool, possible: bool) -> bool | None:
     return True if certain else (None if possible else False)
+
+
+def _reach(
+    t: Tables,
+    x: str,
+    walking: dict[str, int],
+    done: dict[str, frozenset[str]],
+    doubtful: Callable[[str], bool],
+    wavers: Callable[[str], bool],
+) -> tuple[frozenset[str], int]:
+    """The walk of :meth:`Reading.depends_on` (``doubtful``: whether an atom is undetermined;
+    ``wavers``: whether a rule fires in some completion but not in every one): (the paths x
+    reaches, the shallowest depth of an atom still being walked that x reached: when that
+    atom is above x, x's paths are not final and are not kept)."""
+    found = done.get(x)
+    if found is not None:
+        return found, len(walking) + 1
+    path = t.input_path.get(x)
+    if path is not None:
+        paths = frozenset((path,)) if doubtful(x) else frozenset()
+        done[x] = paths
+        return paths, len(walking) + 1
+    depth = len(walking)
+    walking[x] = depth
+    low = depth + 1
+    acc: set[str] = set()
+    for rid, premises in t.premises_for.get(x, ()):
+        if not wavers(rid):
+            continue
+        for q in premises:
+            if q in walking:
+                low = min(low, walking[q])
+                continue
+            if doubtful(q):
+                paths, reached = _reach(t, q, walking, done, doubtful, wavers)
+                acc.update(paths)
+                low = min(low, reached)
+    del walking[x]
+    result = frozenset(acc)
+    if low >= depth:  # no loop through an atom walked above x
+        done[x] = result
+    return result, low
+
+
+class Walk:
+    """:meth:`Reading.depends_on` as reachability over small integers, prepared once per
+    program (for :class:`RawReading`). The walk's result is what it reaches: every
+    undetermined input reached from the conclusion through the undetermined premises of the
+    rules concluding each atom that fire in some completion but not in every one (the memo
+    and the loop rule of :func:`_reach` only spare work: they give the same set).
+
+    Atoms (heads, premises, inputs) are numbered; for each: the bit of its case-file path (an
+    input; 0 for any other atom), the (shown value, complement) pairs that make it hold
+    (:attr:`Shown.holds_pairs`), the rules concluding it that may fire, each as (its firing,
+    its complement, its premises' numbers), and whether it lies on a loop of the rules
+    (premise to head, whatever the case). A set of paths is an int of their bits, bit ``i``
+    the ``i``-th path in sorted order, so that the bits taken low to high are the paths
+    sorted."""
+
+    def __init__(self, shown: Shown) -> None:
+        t = shown.tables
+        self.ids: dict[str, int] = {}
+        self.input: list[bool] = []
+        self.pairs: list[tuple[tuple[int, int], ...]] = []
+        self.rules: list[tuple[tuple[int, int, tuple[int, ...]], ...]] = []
+        self.pairs_of = shown.holds_pairs  # by the term's text
+        inputs: list[str | None] = []
+        for head in t.premises_for:
+            self._id(head, t, shown, inputs)
+        for head, rules in t.premises_for.items():
+            x = self.ids[head]
+            if self.input[x]:
+                continue  # an input is a leaf of the walk
+            found = []
+            for rid, premises in rules:
+                pair = shown.rule_pair.get(rid)
+                if pair is not None:
+                    found.append((*pair, tuple(self._id(q, t, shown, inputs) for q in premises)))
+            self.rules[x] = tuple(found)
+        self.paths = sorted({p for p in inputs if p is not None})
+        bit = {p: 1 << i for i, p in enumerate(self.paths)}
+        self.bit = [0 if p is None else bit[p] for p in inputs]
+        self.looped = _looped(self.rules)
+        # a set of paths (bits) -> its JSON list; bounded (cleared when full)
+        self._json: dict[int, bytes] = {}
+
+    def _id(self, x: str, t: Tables, shown: Shown, inputs: list[str | None]) -> int:
+        n = self.ids.get(x)
+        if n is None:
+            n = self.ids[x] = len(inputs)
+            path = t.input_path.get(x)
+            inputs.append(path)
+            self.input.append(path is not None)
+            self.pairs.append(shown.holds_pairs.get(x, ()))
+            self.rules.append(())
+        return n
+
+    def paths_of(self, bits: int) -> list[str]:
+        """The paths of a set of bits, sorted."""
+        paths = self.paths
+        out = []
+        while bits:
+            low = bits & -bits
+            out.append(paths[low.bit_length() - 1])
+            bits ^= low
+        return out
+
+    def json_of(self, bits: int) -> bytes:
+        """:meth:`paths_of` as JSON (kept)."""
+        found = self._json.get(bits)
+        if found is None:
+            if len(self._json) >= 4096:
+                self._json.clear()
+            found = self._json[bits] = orjson.dumps(self.paths_of(bits))
+        return found
+
+
+def _looped(rules: list[tuple[tuple[int, int, tuple[int, ...]], ...]]) -> list[bool]:
+    """Whether each atom lies on a loop of premise edges (head to premise, any rule): its
+    strongly connected component has more than one atom, or it is its own premise (Tarjan's,
+    iteratively)."""
+    n = len(rules)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    looped = [False] * n
+    counter = 0
+    succ = [[q for _, _, premises in rs for q in premises] for rs in rules]
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on_stack[v] = True
+            else:
+                low[v] = min(low[v], low[succ[v][i - 1]])
+            while i < len(succ[v]):
+                q = succ[v][i]
+                i += 1
+                if index[q] < 0:
+                    work.append((v, i))
+                    work.append((q, 0))
+                    break
+                if on_stack[q]:
+                    low[v] = min(low[v], index[q])
+            else:
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        x = stack.pop()
+                        on_stack[x] = False
+                        comp.append(x)
+                        if x == v:
+                            break
+                    if len(comp) > 1 or v in succ[v]:
+                        for x in comp:
+                            looped[x] = True
+    return looped
+
+
+def walk_for(shown: Shown) -> Walk:
+    """The integer walk of a program's one-solve reading, built once."""
+    return shown.tables.program.derived("reader.walk", lambda _: Walk(shown))
+
+
+class RawReading:
+    """:meth:`Reading.depends_on` of one solve's shown raw values as they are (see
+    :attr:`Shown.raw`): an atom or firing of ``(rep, complement)`` holds in every completion
+    when ``rep`` is shown and its complement is not, in some when ``rep`` is shown. No set is
+    built but the values. Per case it keeps whether each atom met is undetermined
+    (``_doubt``) and what each reaches, as bits (``_reach``): an atom on no loop reaches
+    what its children reach, one on a loop is searched from afresh (:meth:`_search`)."""
+
+    __slots__ = ("_doubt", "_reach", "values", "walk")
+
+    def __init__(self, shown: Shown, values: set[int]) -> None:
+        self.walk = walk_for(shown)
+        self.values = values
+        self._doubt: dict[int, bool] = {}
+        self._reach: dict[int, int] = {}
+
+    def depends_on(self, term: str) -> set[str]:
+        return self.depends_on_all((term,))
+
+    def depends_on_all(self, terms: tuple[str, ...]) -> set[str]:
+        """The union of :meth:`depends_on` of each term."""
+        return set(self.walk.paths_of(self.bits(terms)))
+
+    def bits(self, terms: tuple[str, ...]) -> int:
+        """The union of :meth:`depends_on` of each term, as bits (:class:`Walk`)."""
+        ids = self.walk.ids
+        out = 0
+        for x in terms:
+            n = ids.get(x)
+            if n is not None:
+                out |= self._reached(n)
+        return out
+
+    def _reached(self, root: int) -> int:
+        memo = self._reach
+        found = memo.get(root)
+        if found is not None:
+            return found
+        walk, values, doubt = self.walk, self.values, self._doubt
+        bit, rules, looped = walk.bit, walk.rules, walk.looped
+        stack = [root]
+        while stack:
+            x = stack[-1]
+            if x in memo:
+                stack.pop()
+                continue
+            if bit[x]:
+                memo[x] = bit[x] if self._doubtful(x) else 0
+                stack.pop()
+                continue
+            if looped[x]:
+                memo[x] = self._search(x)
+                stack.pop()
+                continue
+            acc = 0
+            pending = False
+            for rep, off, premises in rules[x]:
+                if rep in values and off in values:  # fires in some completion, not in all
+                    for q in premises:
+                        d = doubt.get(q)
+                        if d is None:
+                            d = self._doubtful(q)
+                        if d:
+                            r = memo.get(q)
+                            if r is None:
+                                stack.append(q)
+                                pending = True
+                            else:
+                                acc |= r
+            if not pending:
+                memo[x] = acc
+                stack.pop()
+        return memo[root]
+
+    def _search(self, root: int) -> int:
+        """What an atom on a loop reaches: a plain search (each atom visited once)."""
+        walk, values, doubt = self.walk, self.values, self._doubt
+        bit, rules = walk.bit, walk.rules
+        stack = [root]
+        seen = {root}
+        out = 0
+        while stack:
+            x = stack.pop()
+            if bit[x]:
+                if self._doubtful(x):
+                    out |= bit[x]
+                continue
+            for rep, off, premises in rules[x]:
+                if rep in values and off in values:
+                    for q in premises:
+                        if q not in seen:
+                            seen.add(q)
+                            d = doubt.get(q)
+                            if d is None:
+                                d = self._doubtful(q)
+                            if d:
+                                stack.append(q)
+        return out
+
+    def truth(self, key: str) -> bool | None:
+        """Whether a term holds in every completion, in none, or in some (None)."""
+        values = self.values
+        seen = False
+        for rep, off in self.walk.pairs_of.get(key, ()):
+            if rep in values:
+                if off not in values:
+                    return True
+                seen = True
+        return None if seen else False
+
+    def _doubtful(self, x: int) -> bool:
+        """Whether atom ``x`` holds in some completion but not in every one (kept)."""
+        values = self.values
+        seen = False
+        for rep, off in self.walk.pairs[x]:
+            if rep in values:
+                if off not in values:  # it holds in every completion
+                    seen = False
+                    break
+                seen = True
+        self._doubt[x] = seen
+        return seen
+
+
+class RawSides(Reading):
+    """A :class:`Reading` of one solve's shown raw values (:meth:`Shown.decoding`): its sides
+    hold the outputs, firings and presumptions (not ``holds``); :meth:`truth` and
+    :meth:`depends_on` read the values as they are (:class:`RawReading`), as the sides'
+    ``holds`` would give them."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, tables: Tables, certain: Sets, possible: Sets, raw: RawReading) -> None:
+        super().__init__(tables, certain, possible)
+        self.raw = raw
+
+    def truth(self, term: str | clingo.Symbol) -> bool | None:
+        key = term if isinstance(term, str) else str(term)
+        return self.raw.truth(key)
+
+    def depends_on(self, term: str) -> set[str]:
+        return self.raw.depends_on(term)

@@ -402,16 +402,85 @@ def test_the_engine_s_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_both_variants_decide_alike() -> None:
     """A case is decided on the reads variant (when every completion agrees on what a decision
     reads) or on the consequences variant: the same bytes either way."""
-    from rulepath.engine.batch import _TEMPLATES
+    from rulepath.engine.batch import forget_decoded
 
     cases = [case_from_mapping(c) for c in [*generate(60, seed=71), *generate(60, seed=72,
                                                                                 unknown=0.3)]]
     outputs = []
     for odds in ([1000, 1000], [1000, 0]):  # the reads variant first for every case, for none
-        _TEMPLATES.clear()
+        forget_decoded()
         decider = BatchDecider(memo=0)
         decider._odds = [list(odds) for _ in range(32)]
         outputs.append([decider.decide_json(case) for case in cases])
         assert decider.solved == len(cases)
         assert (decider.two_solves > 0) == (odds[1] > 0)
     assert outputs[0] == outputs[1]
+
+
+def test_kept_fragments_decide_as_the_decoder() -> None:
+    """A decision put together from kept sections (its presumptions and the facts its
+    undetermined conclusions depend on read afresh) is the one the decoder gives."""
+    from rulepath.engine.batch import _PARTS, forget_decoded
+
+    cases = [case_from_mapping(c) for c in [*generate(80, seed=81, unknown=0.5),
+                                            *generate(80, seed=82, unknown=0.2)]]
+    decider = BatchDecider(memo=0)
+    decider._odds = [[1000, 0] for _ in range(32)]  # the consequences variant only
+    decoded = []
+    for case in cases:  # each decoded afresh
+        forget_decoded()
+        decoded.append(decider.decide_json(case))
+    forget_decoded()
+    for case in cases:  # keep every section
+        decider.decide_json(case)
+    assert _PARTS
+    assert [decider.decide_json(case) for case in cases] == decoded  # each from its sections
+
+
+def test_raw_walk_is_the_readers_depends_on() -> None:
+    """What a one-solve reading walks over atom numbers (reader.RawReading) is what the reader
+    walks over its sets (Reading.depends_on), for every atom the rules conclude."""
+    decider = BatchDecider(memo=0)
+    decider._odds = [[1000, 0] for _ in range(32)]  # the consequences variant only
+    for data in generate(40, seed=91, unknown=0.4):
+        case = case_from_mapping(data)
+        decider.decide_json(case)
+        full = decider.entry(case).full()
+        deadlines = full.plan.measure(case)
+        listed = full.solver.shown(full.plan.assumptions(case, deadlines, True))
+        assert listed is not None and full.shown.raw
+        values = set(listed)
+        reading = full.shown.reading(*full.shown.sides_of(values))
+        raw = full.shown.raw_reading(values)
+        decoding = full.shown.decoding(values)
+        for term in full.tables.reader.premises_for:
+            assert raw.depends_on(term) == reading.depends_on(term), term
+            assert decoding.truth(term) == reading.truth(term), term
+
+
+def test_walk_on_a_loop() -> None:
+    """An atom on a loop of rules (none in the packs so far) is searched afresh, and reaches
+    what every atom of its loop reaches."""
+    from rulepath.engine.reader import RawReading, Walk, _looped
+
+    # atoms: 0 <- 1 <- 2 <- 1 (a loop), 2 <- input 3; 0 <- input 4. Each firing (rep, off)
+    # and atom pair shown as in some completion only (both values shown).
+    walk = Walk.__new__(Walk)
+    walk.ids = {"a": 0, "b": 1, "c": 2, "i": 3, "j": 4}
+    walk.input = [False, False, False, True, True]
+    walk.pairs = [((10, 11),), ((12, 13),), ((14, 15),), ((16, 17),), ((18, 19),)]
+    walk.rules = [((20, 21, (1, 4)),), ((22, 23, (2,)),), ((24, 25, (1, 3)),), (), ()]
+    walk.paths = ["x.i", "x.j"]
+    walk.bit = [0, 0, 0, 1, 2]
+    walk.looped = _looped(walk.rules)
+    walk._json = {}
+    assert walk.looped == [False, True, True, False, False]
+    values = set(range(10, 26))
+    raw = RawReading.__new__(RawReading)
+    raw.walk, raw.values, raw._doubt, raw._reach = walk, values, {}, {}
+    assert raw.depends_on("a") == {"x.i", "x.j"}
+    assert raw.depends_on("b") == {"x.i"} == raw.depends_on("c")
+    values.discard(21)  # a's rule fires in every completion: it turns on nothing
+    raw._doubt, raw._reach = {}, {}
+    assert raw.depends_on("a") == set()
+    assert walk.json_of(3) == b'["x.i","x.j"]'
