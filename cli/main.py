@@ -57,6 +57,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "interview": ("rulepath.cli.interview_cmd", "interview"),
     "check-order": ("rulepath.cli.check_order_cmd", "check_order"),
     "reasoning": ("rulepath.cli.reasoning_cmd", "reasoning"),
+    "serve": ("rulepath.cli.serve_cmd", "serve"),
 }
 
 
