@@ -271,11 +271,11 @@ def create_app(*, time_limit: float = TIME_LIMIT, host: str | None = "127.0.0.1"
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
-    @app.get("/docs", include_in_schema=False)
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     def docs() -> FileResponse:
         return FileResponse(STATIC / "docs.html", media_type="text/html")
 

@@ -44,7 +44,7 @@ function render(spec) {
       head.appendChild(el("span", path, "path"));
       section.appendChild(head);
       if (op.summary) section.appendChild(el("p", op.summary));
-      if (op.description) section.appendChild(el("p", op.description));
+      if (op.description) section.appendChild(el("p", op.description.replace(/``/g, "")));
       for (const param of op.parameters || []) {
         section.appendChild(el("p", `${param.in} parameter ${param.name}` +
           (param.required ? " (required)" : "") +
