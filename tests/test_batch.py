@@ -359,17 +359,8 @@ def test_rulepath_batch_yields_what_the_command_writes(tmp_path: Path) -> None:
     assert "batch" in rulepath.__all__
 
 
-SLOW = {
-    "pack.toml": 'id = "slow-engine"\ntitle = "A case clingo cannot finish quickly"\ncourt = '
-                 '"none"\nmain = "main.lp"\ncase_schema = "case.toml"\n\n[[versions]]\nid = "1"\n'
-                 'in_force_from = "2020-01-01"\nfiles = []\n',
-    "case.toml": '[sections.x]\ndescription = "Everything."\n\n[fields."x.hard"]\ntype = "bool"'
-                 '\ndescription = "Whether the case is a pigeonhole problem."\n',
-    "main.lp": 'input(hard, "x.hard").\nrule(ok, ready, "T(1)").\nunless(ok, hard).\n'
-               "pigeon(1..14). hole(1..13).\n"
-               "1 { nest(P, H) : hole(H) } 1 :- pigeon(P), holds(hard).\n"
-               ":- nest(P, H), nest(Q, H), P < Q.\n",
-}
+# a pack with a case clingo cannot finish quickly
+SLOW_PACK = Path(__file__).parent / "data" / "slow_pack"
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -379,12 +370,8 @@ def test_the_engine_s_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     from rulepath.engine.batch import decide_stream
 
-    pack = tmp_path / "packs" / "slow"
-    pack.mkdir(parents=True)
-    for name, text in SLOW.items():
-        (pack / name).write_text(text)
-    monkeypatch.setenv("RULEPATH_PACK_PATH", str(pack.parent))
-    items = [(i + 1, json.dumps({"format": "rulepath/case-1", "rule": "slow-engine",
+    monkeypatch.setenv("RULEPATH_PACK_PATH", str(SLOW_PACK))
+    items = [(i + 1, json.dumps({"format": "rulepath/case-1", "rule": "slow-demo",
                                  "caption": f"case {i + 1}", "x": {"hard": hard}}).encode(), False)
              for i, hard in enumerate([False, True, False, True, False])]
     started = time.monotonic()

@@ -472,26 +472,12 @@ def test_json_lines_that_merely_look_odd_are_still_decided(tmp_path: Path) -> No
 
 # --- the solver's time limit -------------------------------------------------------------------
 
-SLOW_PACK = {
-    "pack.toml": 'id = "slow-demo"\ntitle = "A pack with a case clingo cannot finish quickly"\n'
-                 'court = "none"\nmain = "main.lp"\ncase_schema = "case.toml"\n\n[[versions]]\n'
-                 'id = "1"\nin_force_from = "2020-01-01"\nfiles = []\n',
-    "case.toml": '[sections.x]\ndescription = "Everything."\n\n[fields."x.hard"]\ntype = "bool"'
-                 '\ndescription = "Whether the case is a pigeonhole problem."\n',
-    # 14 pigeons in 13 holes: unsatisfiable, and far beyond any time limit for clingo to show
-    "main.lp": 'input(hard, "x.hard").\nrule(ok, ready, "T(1)").\nunless(ok, hard).\n'
-               "pigeon(1..14). hole(1..13).\n"
-               "1 { nest(P, H) : hole(H) } 1 :- pigeon(P), holds(hard).\n"
-               ":- nest(P, H), nest(Q, H), P < Q.\n",
-}
+# a pack with a case clingo cannot finish quickly (x.hard: a pigeonhole problem)
+SLOW_PACK = Path(__file__).parent / "data" / "slow_pack"
 
 
 def _slow_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard: list[bool]) -> Path:
-    pack = tmp_path / "packs" / "slow"
-    pack.mkdir(parents=True)
-    for name, text in SLOW_PACK.items():
-        (pack / name).write_text(text)
-    monkeypatch.setenv("RULEPATH_PACK_PATH", str(pack.parent))
+    monkeypatch.setenv("RULEPATH_PACK_PATH", str(SLOW_PACK))
     path = tmp_path / "slow.jsonl"
     path.write_text("".join(json.dumps({"format": "rulepath/case-1", "rule": "slow-demo",
                                         "caption": f"case {i + 1}", "x": {"hard": h}}) + "\n"
