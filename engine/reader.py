@@ -568,50 +568,18 @@ class Walk:
 
 def _looped(rules: list[tuple[tuple[int, int, tuple[int, ...]], ...]]) -> list[bool]:
     """Whether each atom lies on a loop of premise edges (head to premise, any rule): its
-    strongly connected component has more than one atom, or it is its own premise (Tarjan's,
-    iteratively)."""
-    n = len(rules)
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    stack: list[int] = []
-    looped = [False] * n
-    counter = 0
-    succ = [[q for _, _, premises in rs for q in premises] for rs in rules]
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on_stack[v] = True
-            else:
-                low[v] = min(low[v], low[succ[v][i - 1]])
-            while i < len(succ[v]):
-                q = succ[v][i]
-                i += 1
-                if index[q] < 0:
-                    work.append((v, i))
-                    work.append((q, 0))
-                    break
-                if on_stack[q]:
-                    low[v] = min(low[v], index[q])
-            else:
-                if low[v] == index[v]:
-                    comp = []
-                    while True:
-                        x = stack.pop()
-                        on_stack[x] = False
-                        comp.append(x)
-                        if x == v:
-                            break
-                    if len(comp) > 1 or v in succ[v]:
-                        for x in comp:
-                            looped[x] = True
+    strongly connected component has more than one atom, or it is its own premise."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(rules)))
+    graph.add_edges_from((x, q) for x, rs in enumerate(rules) for _, _, premises in rs
+                         for q in premises)
+    looped = [False] * len(rules)
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1 or any(graph.has_edge(x, x) for x in component):
+            for x in component:
+                looped[x] = True
     return looped
 
 
