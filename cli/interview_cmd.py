@@ -292,19 +292,10 @@ ENDINGS = {
 
 def _yaml(session: Interview, asked: int) -> str:
     """The case file: sections as blocks, lists inline (``rules: [frcp-37]``)."""
-    import yaml
+    from rulepath.engine.documents import dump_case_yaml
 
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def flow_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-
-    Dumper.add_representer(list, flow_list)
     head = f"# Written by rulepath interview after {asked} question{'s' * (asked != 1)}.\n"
-    body = yaml.dump(session.file_data(), Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False)
-    return head + body
+    return head + dump_case_yaml(session.file_data())
 
 
 def _start(case: str | None, pack_id: str | None, as_of: str | None,

@@ -251,24 +251,9 @@ def schema(pack_id: str | None) -> None:
 def packs(fmt: str) -> None:
     """List the rule packs found, their versions with the dates they took effect, and their
     overlays."""
-    from rulepath.engine.pack import default_pack_id
-    from rulepath.engine.pack import packs as found
+    from rulepath.engine.pack import pack_listing
 
-    default = default_pack_id()
-    listing: list[dict[str, Any]] = [
-        {
-            "id": p.id,
-            "title": p.title,
-            "court": p.court,
-            "default": p.id == default,
-            "root": str(p.root),
-            "versions": [
-                {"id": v.id, "in_force_from": v.in_force_from.isoformat()} for v in p.versions
-            ],
-            "overlays": [{"id": o.id, "seen_in": o.seen_in} for o in p.overlays.values()],
-        }
-        for p in sorted(found().values(), key=lambda p: p.id)
-    ]
+    listing = pack_listing()
     if fmt == "json":
         click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
         return

@@ -42,6 +42,36 @@ Format = Literal["yaml", "json"]
 Where = tuple[object, ...]  # the keys and indexes from the top of the document to a value
 
 
+# The header of a case file, written first (the interview's files, the workbench's downloads).
+CASE_HEADER = ("format", "as_of", "rule", "rule_version", "caption", "court", "docket", "judge",
+               "overlays")
+
+
+def header_first(data: dict[str, Any]) -> dict[str, Any]:
+    """A case's data with its header (:data:`CASE_HEADER`) first, the sections after."""
+    rest = dict(data)
+    head = {k: rest.pop(k) for k in CASE_HEADER if k in rest}
+    return {**head, **rest}
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Sections as blocks, lists inline (``rules: [frcp-37]``)."""
+
+
+def _flow_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_CaseDumper.add_representer(list, _flow_list)
+
+
+def dump_case_yaml(data: dict[str, Any]) -> str:
+    """A case's data as a YAML case file: the header first, sections as blocks, lists
+    inline."""
+    return yaml.dump(header_first(data), Dumper=_CaseDumper, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False)
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 

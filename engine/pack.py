@@ -138,6 +138,27 @@ def logic_root() -> Path:
     return Path(logic.__file__).parent
 
 
+def pack_listing() -> list[dict[str, Any]]:
+    """Every pack found, by id: its id, title, court, whether it is the default, its folder
+    (``root``), its versions with the dates they took effect and its overlays (``rulepath
+    packs --format json``)."""
+    default = default_pack_id()
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "court": p.court,
+            "default": p.id == default,
+            "root": str(p.root),
+            "versions": [
+                {"id": v.id, "in_force_from": v.in_force_from.isoformat()} for v in p.versions
+            ],
+            "overlays": [{"id": o.id, "seen_in": o.seen_in} for o in p.overlays.values()],
+        }
+        for p in sorted(packs().values(), key=lambda p: p.id)
+    ]
+
+
 def add_pack_path(path: str | Path) -> None:
     """Look for packs in ``path`` too (a pack folder, or a folder of packs)."""
     folder = Path(path)

@@ -892,10 +892,6 @@ class _Step:
     skipped: list[str]
 
 
-_HEADER = ("format", "as_of", "rule", "rule_version", "caption", "court", "docket", "judge",
-           "overlays")
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -1017,10 +1013,11 @@ class Interview:
     def file_data(self) -> dict[str, Any]:
         """The case file to write: the header first, the case's own date of evaluation kept
         (so that it decides again as it did here)."""
+        from .documents import header_first
+
         data = dict(self.data)
         data.setdefault("as_of", as_of_for(self.case))
-        head = {k: data.pop(k) for k in _HEADER if k in data}
-        return {**head, **data}
+        return header_first(data)
 
 
 def by_answer(question: Question) -> Iterator[tuple[Any, frozenset[str]]]:

@@ -243,20 +243,11 @@ def _cached(request: Request, key: str, make: Callable[[], Any]) -> Any:
 def get_packs() -> dict[str, Any]:
     """The packs, their versions with the dates they took effect, and their overlays (as
     ``rulepath packs --format json``, without the packs' folders)."""
-    from rulepath.engine.pack import default_pack_id, packs
+    from rulepath.engine.pack import default_pack_id, pack_listing
 
     with ENGINE_LOCK:
         default = default_pack_id()
-        found = sorted(packs().values(), key=lambda p: p.id)
-        listing = [
-            {
-                "id": p.id, "title": p.title, "court": p.court, "default": p.id == default,
-                "versions": [{"id": v.id, "in_force_from": v.in_force_from.isoformat()}
-                             for v in p.versions],
-                "overlays": [{"id": o.id, "seen_in": o.seen_in} for o in p.overlays.values()],
-            }
-            for p in found
-        ]
+        listing = [{k: v for k, v in p.items() if k != "root"} for p in pack_listing()]
     return {"default": default, "packs": listing}
 
 
@@ -318,24 +309,11 @@ def post_decide_markdown(body: CaseBody) -> Response:
 def post_case_yaml(body: CaseOnly) -> Response:
     """The case, validated, as the YAML case file to download (as ``rulepath interview``
     writes one: the header first, lists inline)."""
-    import yaml
-
-    from rulepath.engine.questions import _HEADER
+    from rulepath.engine.documents import dump_case_yaml
 
     with ENGINE_LOCK:
         _case(body.case)
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def flow_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-
-    Dumper.add_representer(list, flow_list)
-    data = dict(body.case)
-    head = {k: data.pop(k) for k in _HEADER if k in data}
-    text = yaml.dump({**head, **data}, Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False)
+    text = dump_case_yaml(dict(body.case))
     return Response(text, media_type="application/yaml; charset=utf-8")
 
 
